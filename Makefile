@@ -1,0 +1,43 @@
+# Sasar: `make run` installs and starts the demo; `make test` installs and runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CENTROIDS ?= ../shared/data/situbondo_desa_centroids.csv
+
+.PHONY: install run test lint browser translations bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(FLASK) sasar init
+	@if [ -f "$(CENTROIDS)" ]; then $(FLASK) sasar load-centroids "$(CENTROIDS)"; fi
+	$(FLASK) sasar seed-demo --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Playwright drives Debian's chromium: Playwright's own browser download is not available here.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install browser lint
+	$(BIN)/pytest
+
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o crm/translations/messages.pot .
+	$(BIN)/pybabel update -i crm/translations/messages.pot -d crm/translations --no-fuzzy-matching
+	$(BIN)/pybabel compile -d crm/translations
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,60 @@
+"""Sasar: the outreach CRM of BPJS Ketenagakerjaan Situbondo."""
+
+from flask import Flask
+
+from crm import config, errors, i18n
+from crm.api.views import bp as api_bp
+from crm.auth import access
+from crm.auth.views import bp as auth_bp
+from crm.cli import sasar
+from crm.config import PROJECT_ROOT
+from crm.extensions import babel, csrf, db, login_manager, migrate
+from crm.main.views import bp as main_bp
+
+MIGRATIONS_DIR = str(PROJECT_ROOT / "crm" / "migrations")
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    config.configure(app, overrides)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app, babel)
+    _enable_sqlite_pragmas(app)
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never cookies
+    access.init_app(app)
+    errors.init_app(app)
+    app.cli.add_command(sasar)
+    return app
+
+
+def _enable_sqlite_pragmas(app: Flask) -> None:
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _set_pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        if ":memory:" not in app.config["SQLALCHEMY_DATABASE_URI"]:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()

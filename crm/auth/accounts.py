@@ -1,0 +1,140 @@
+"""Accounts: creating, changing and authenticating the people who use Sasar."""
+
+import secrets
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from crm import audit
+from crm.errors import Conflict, Invalid
+from crm.extensions import db
+from crm.models import Agency, Branch, Region, Role, User
+from crm.models.base import utcnow
+from crm.models.user import new_session_token
+
+MIN_PASSWORD_LENGTH = 10
+# Compared against when the login is unknown, so both failures take the same time.
+_UNKNOWN_USER_HASH = generate_password_hash(secrets.token_urlsafe(16))
+
+
+@dataclass
+class AccountDetails:
+    name: str
+    role: Role
+    email: str | None = None
+    username: str | None = None
+    agency: Agency | None = None
+    kecamatan: list[Region] | None = None
+
+
+def normalise_login(login: str | None) -> str | None:
+    login = (login or "").strip().lower()
+    return login or None
+
+
+# No 0/O, 1/l/I: generated passwords are read aloud and typed on phones.
+PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def generate_password(length: int = 14) -> str:
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
+
+
+def check_password_policy(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(_l("The password must be at least %(n)d characters long.", n=MIN_PASSWORD_LENGTH),
+                      field="password")
+
+
+def find_by_login(login: str) -> User | None:
+    login = normalise_login(login)
+    if login is None:
+        return None
+    return db.session.scalar(select(User).where(or_(func.lower(User.email) == login,
+                                                    func.lower(User.username) == login)))
+
+
+def authenticate(login: str, password: str) -> User | None:
+    """The active user with this login and password; None for any failure, without saying which."""
+    user = find_by_login(login)
+    if user is None:
+        check_password_hash(_UNKNOWN_USER_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def _validate(details: AccountDetails, existing: User | None) -> None:
+    if not details.name.strip():
+        raise Invalid(_l("A name is required."), field="name")
+    if not (details.email or details.username):
+        raise Invalid(_l("Give an email address or a username."), field="email")
+    if details.role is Role.LIAISON and details.agency is None:
+        raise Invalid(_l("A liaison must belong to an agency."), field="agency")
+    for field, value in (("email", details.email), ("username", details.username)):
+        if value is None:
+            continue
+        other = find_by_login(value)
+        if other is not None and other is not existing:
+            raise Conflict(_l("%(login)s is already used by another account.", login=value), field=field)
+
+
+def _apply(user: User, details: AccountDetails) -> None:
+    user.name = details.name.strip()
+    user.email = normalise_login(details.email)
+    user.username = normalise_login(details.username)
+    user.role = details.role
+    user.agency = details.agency if details.role is Role.LIAISON else None
+    user.kecamatan = list(details.kecamatan or []) if details.role is Role.OFFICER else []
+
+
+def snapshot(user: User) -> dict:
+    return {"name": user.name, "email": user.email, "username": user.username, "role": user.role.value,
+            "agency": user.agency.code if user.agency else None, "active": user.active,
+            "kecamatan": [region.name for region in user.kecamatan]}
+
+
+def create_user(details: AccountDetails, password: str, branch: Branch, *, actor=None, ip=None) -> User:
+    details.email, details.username = normalise_login(details.email), normalise_login(details.username)
+    _validate(details, None)
+    check_password_policy(password)
+    user = User(branch=branch, password_hash=generate_password_hash(password))
+    _apply(user, details)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("create", "user", user.id, actor=actor, branch_id=branch.id, ip=ip, after=snapshot(user))
+    return user
+
+
+def update_user(user: User, details: AccountDetails, *, actor=None, ip=None) -> User:
+    details.email, details.username = normalise_login(details.email), normalise_login(details.username)
+    _validate(details, user)
+    before = snapshot(user)
+    _apply(user, details)
+    audit.record("update", "user", user.id, actor=actor, branch_id=user.branch_id, ip=ip,
+                 before=before, after=snapshot(user))
+    return user
+
+
+def set_password(user: User, password: str, *, actor=None, ip=None) -> None:
+    """Change the password; every session of the user ends."""
+    check_password_policy(password)
+    user.password_hash = generate_password_hash(password)
+    user.session_token = new_session_token()
+    audit.record("password", "user", user.id, actor=actor, branch_id=user.branch_id, ip=ip)
+
+
+def set_active(user: User, active: bool, *, actor=None, ip=None) -> None:
+    """Activate or deactivate; deactivating ends every session of the user at once."""
+    if actor is not None and actor.id == user.id and not active:
+        raise Invalid(_l("You cannot deactivate your own account."))
+    before = snapshot(user)
+    user.active = active
+    if not active:
+        user.session_token = new_session_token()
+    audit.record("activate" if active else "deactivate", "user", user.id, actor=actor,
+                 branch_id=user.branch_id, ip=ip, before=before, after=snapshot(user))

@@ -1,0 +1,170 @@
+"""Sign-in and sign-out, the user's own password, and the admins' user management."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+from werkzeug.security import check_password_hash
+
+from crm import reference
+from crm.auth import accounts
+from crm.auth.access import allow
+from crm.auth.forms import ROLE_LABELS, LoginForm, PasswordChangeForm, UserForm
+from crm.errors import DomainError
+from crm.extensions import db
+from crm.models import Region, Role, User
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.app_context_processor
+def _role_labels():
+    return {"role_label": ROLE_LABELS.get}
+
+
+def _safe_next(target: str | None) -> str:
+    """Only paths on this site: an open redirect would let a phishing link borrow Sasar's name."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("main.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.login.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+        flash(_("The email/username or password is wrong."), "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@allow()
+def logout():
+    logout_user()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@allow()
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if not check_password_hash(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("The current password is wrong."))
+        else:
+            try:
+                accounts.set_password(current_user, form.new_password.data, actor=current_user,
+                                      ip=request.remote_addr)
+            except DomainError as error:
+                form.new_password.errors.append(str(error.message))
+            else:
+                db.session.commit()
+                login_user(current_user._get_current_object())  # the old cookie died with the password; keep this device in
+                flash(_("Your password has been changed."), "success")
+                return redirect(url_for("main.home"))
+    return render_template("auth/password.html", form=form)
+
+
+# --- user management (admins) ---------------------------------------------------------------------
+
+def _fill_choices(form: UserForm) -> None:
+    form.agency.choices = [("", "—")] + [(a.code, f"{a.code} — {a.name}") for a in reference.agencies()]
+    form.kecamatan.choices = [(k.id, k.name) for k in reference.kecamatan_of(current_user.branch)]
+
+
+def _details_from(form: UserForm) -> accounts.AccountDetails:
+    kecamatan = list(db.session.scalars(select(Region).where(Region.id.in_(form.kecamatan.data or []))))
+    return accounts.AccountDetails(
+        name=form.name.data, role=Role(form.role.data), email=form.email.data or None,
+        username=form.username.data or None,
+        agency=reference.agency_by_code(form.agency.data) if form.agency.data else None,
+        kecamatan=kecamatan,
+    )
+
+
+def _show_domain_error(form: UserForm, error: DomainError) -> None:
+    field = getattr(form, error.details.get("field", ""), None)
+    if field is not None:
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        flash(str(error.message), "error")
+
+
+@bp.get("/users")
+@allow(Role.ADMIN)
+def users():
+    people = db.session.scalars(select(User).order_by(User.active.desc(), User.role, User.name)).all()
+    return render_template("auth/users.html", users=people, role_labels=ROLE_LABELS)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def new_user():
+    form = UserForm()
+    _fill_choices(form)
+    if form.validate_on_submit():
+        password = form.password.data or accounts.generate_password()
+        try:
+            user = accounts.create_user(_details_from(form), password, current_user.branch,
+                                        actor=current_user, ip=request.remote_addr)
+        except DomainError as error:
+            db.session.rollback()
+            _show_domain_error(form, error)
+        else:
+            db.session.commit()
+            if form.password.data:
+                flash(_("Account created for %(name)s.", name=user.name), "success")
+            else:
+                flash(_("Account created for %(name)s. Their password is %(password)s — pass it on "
+                        "privately; it is not shown again.", name=user.name, password=password), "success")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def edit_user(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = UserForm(obj=user)
+    _fill_choices(form)
+    if request.method == "GET":
+        form.role.data = user.role.value
+        form.agency.data = user.agency.code if user.agency else ""
+        form.kecamatan.data = [k.id for k in user.kecamatan]
+    if form.validate_on_submit():
+        try:
+            accounts.update_user(user, _details_from(form), actor=current_user, ip=request.remote_addr)
+            if form.password.data:
+                accounts.set_password(user, form.password.data, actor=current_user, ip=request.remote_addr)
+        except DomainError as error:
+            db.session.rollback()
+            _show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Changes to %(name)s saved.", name=user.name), "success")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/user_form.html", form=form, user=user)
+
+
+@bp.post("/users/<int:user_id>/active")
+@allow(Role.ADMIN)
+def set_user_active(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    activate = request.form.get("active") == "1"
+    try:
+        accounts.set_active(user, activate, actor=current_user, ip=request.remote_addr)
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s can sign in again.", name=user.name) if activate
+              else _("%(name)s is deactivated and signed out everywhere.", name=user.name), "success")
+    return redirect(url_for("auth.users"))

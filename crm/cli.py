@@ -1,0 +1,124 @@
+"""`flask --app wsgi sasar …`: each command a thin call into a domain module."""
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from crm import demo, reference
+from crm.auth import accounts, tokens
+from crm.errors import DomainError
+from crm.extensions import db
+from crm.models import Prospect, Role
+
+DEMO_LOGINS_FILE = "demo-logins.txt"
+
+
+@click.group("sasar", help="Sasar's own commands.")
+def sasar():
+    pass
+
+
+def _fail(message) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+@sasar.command("init", help="Migrate the database and load reference data. Safe to run again.")
+@with_appcontext
+def init_command():
+    upgrade()
+    reference.load_reference_data()
+    click.echo("Database migrated; reference data loaded.")
+
+
+@sasar.command("load-centroids", help="Set desa codes and coordinates from a CSV (kode,kecamatan_kode,nama,lat,lng).")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def load_centroids_command(path: Path):
+    result = reference.load_desa_centroids(path)
+    click.echo(f"{result.updated} desa located; {len(result.unmatched)} rows matched no desa.")
+    for row in result.unmatched:
+        click.echo(f"  unmatched: {row}")
+
+
+@sasar.command("create-user", help="Create an account; asks for the password or generates one.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--email", required=True)
+@click.option("--name", help="Full name (default: the part of the email before @).")
+@click.option("--agency", "agency_code", help="Agency code, for liaisons (DPMD, DISNAKER, DISNAKKAN, DINSOS).")
+@click.option("--kecamatan", "kecamatan_names", multiple=True, help="Kecamatan covered, for officers (repeatable).")
+@click.option("--branch", "branch_code", default=None, help="Branch code (default: SASAR_BRANCH_CODE).")
+@click.option("--generate-password", is_flag=True, help="Generate a password instead of asking.")
+@with_appcontext
+def create_user_command(role, email, name, agency_code, kecamatan_names, branch_code, generate_password):
+    branch = reference.branch_by_code(branch_code or current_app.config["SASAR_BRANCH_CODE"])
+    if branch is None:
+        _fail("unknown branch; run `flask --app wsgi sasar init` first.")
+    agency = reference.agency_by_code(agency_code) if agency_code else None
+    if agency_code and agency is None:
+        _fail(f"unknown agency {agency_code}.")
+    kecamatan = []
+    for kecamatan_name in kecamatan_names:
+        region = reference.kecamatan_by_name(branch, kecamatan_name)
+        if region is None:
+            _fail(f"no kecamatan {kecamatan_name} in branch {branch.code}.")
+        kecamatan.append(region)
+    if generate_password or not sys.stdin.isatty():
+        password, show = accounts.generate_password(), True
+    else:
+        password, show = click.prompt("Password", hide_input=True, confirmation_prompt=True), False
+    details = accounts.AccountDetails(name=name or email.split("@")[0], role=Role(role), email=email,
+                                      agency=agency, kecamatan=kecamatan)
+    try:
+        user = accounts.create_user(details, password, branch)
+    except DomainError as error:
+        db.session.rollback()
+        _fail(error.message)
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.login} (id {user.id}).")
+    if show:
+        click.echo(f"Password: {password}")
+
+
+@sasar.command("create-token", help="Make an API bearer token for a user; it is shown once.")
+@click.option("--user", "login", required=True, help="Email or username.")
+@click.option("--name", default="api", help="What the token is for.")
+@with_appcontext
+def create_token_command(login, name):
+    user = accounts.find_by_login(login)
+    if user is None or not user.active:
+        _fail(f"no active user {login}.")
+    issued = tokens.issue_token(user, name)
+    db.session.commit()
+    click.echo(issued.secret)
+
+
+@sasar.command("seed-demo", help="Fill the database with a believable Situbondo demo and print the logins.")
+@click.option("--if-empty", is_flag=True, help="Do nothing (but print the logins) when prospects exist.")
+@click.option("--prospects", default=2000, show_default=True)
+@click.option("--seed", default=2024, show_default=True)
+@with_appcontext
+def seed_demo_command(if_empty, prospects, seed):
+    logins_file = Path(current_app.instance_path) / DEMO_LOGINS_FILE
+    if db.session.scalar(select(func.count()).select_from(Prospect)):
+        if if_empty:
+            click.echo("The database already holds data; demo not loaded again.")
+            if logins_file.exists():
+                click.echo(logins_file.read_text())
+            return
+        _fail("the database already holds prospects; seed-demo fills an empty one.")
+    result = demo.seed_demo(prospect_count=prospects, seed=seed)
+    db.session.commit()
+    lines = [f"{result.prospects} prospects, {result.visits} visits, {result.registrations} registrations.",
+             "Demo logins (username / password):"]
+    lines += [f"  {login.role.value:<8} {login.login:<8} {login.password}   {login.name}"
+              for login in result.logins]
+    text = "\n".join(lines)
+    logins_file.write_text(text + "\n")
+    logins_file.chmod(0o600)
+    click.echo(text)

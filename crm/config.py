@@ -1,0 +1,65 @@
+"""Configuration: defaults, then instance/config.py, then the environment."""
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Defaults:
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; a slow field form must not expire
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    LANGUAGES = ("id", "en")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    SASAR_BRANCH_CODE = "SBO"
+
+
+# Environment variables read on top of the defaults and instance/config.py.
+ENVIRONMENT_KEYS = ("DATABASE_URL", "SECRET_KEY", "SASAR_BRANCH_CODE", "SESSION_COOKIE_SECURE")
+
+
+def default_database_url(instance_path: str) -> str:
+    return f"sqlite:///{Path(instance_path) / 'sasar.sqlite'}"
+
+
+def load_secret_key(instance_path: str) -> str:
+    """Read the key kept in instance/, making it once on first start."""
+    key_file = Path(instance_path) / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def configure(app, overrides: dict | None) -> None:
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    for key in ENVIRONMENT_KEYS:
+        if os.environ.get(key):
+            app.config[key] = os.environ[key]
+    if isinstance(app.config.get("SESSION_COOKIE_SECURE"), str):
+        secure = app.config["SESSION_COOKIE_SECURE"].lower() in ("1", "true", "yes")
+        app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = secure
+    app.config.update(overrides or {})
+
+    url = app.config.get("SQLALCHEMY_DATABASE_URI") or app.config.get("DATABASE_URL")
+    url = url or default_database_url(app.instance_path)
+    if url.startswith("postgres://"):  # the form many hosts hand out; SQLAlchemy wants the dialect name
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_secret_key(app.instance_path)

@@ -1,0 +1,234 @@
+"""A believable Situbondo demo: people of every role, ~2,000 prospects across stages, visits,
+registrations and the 2024 target. Deterministic for a given seed, apart from the passwords."""
+
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from crm import reference
+from crm.auth import accounts
+from crm.extensions import db
+from crm.models import (
+    BatchSource,
+    BatchStatus,
+    DeclineReason,
+    LeadBatch,
+    Outcome,
+    ParticipantStatus,
+    Payer,
+    Prospect,
+    Region,
+    RegionLevel,
+    Registration,
+    Role,
+    Sector,
+    Stage,
+    Target,
+    Visit,
+)
+
+TARGET_YEAR, TARGET_PARTICIPANTS, TARGET_BASELINE = 2024, 23_000, 20_797
+
+MALE = ("Ahmad", "Moh.", "Abdul", "Slamet", "Sutrisno", "Hasan", "Imam", "Samsul", "Agus", "Bambang", "Rudi",
+        "Sugeng", "Suparman", "Joko", "Yusuf", "Hori", "Sahri", "Junaidi", "Fathor", "Busiri", "Sunarto",
+        "Mistar", "Holik", "Nurul", "Hairul", "Syaiful", "Arif", "Eko", "Edi", "Suhaimi")
+FEMALE = ("Siti", "Sri", "Nur", "Dewi", "Ratna", "Yuli", "Sumiati", "Rohmah", "Fatimah", "Aminah", "Halimah",
+          "Lilik", "Endang", "Wahyuni", "Masruroh", "Suhartini", "Rukmini", "Nurhayati", "Maimunah", "Sulastri")
+FAMILY = ("Hidayat", "Rahman", "Santoso", "Wahyudi", "Hasanah", "Fauziah", "Sholeh", "Maulana", "Efendi",
+          "Prasetyo", "Kurniawan", "Rahmawati", "Susanti", "Hariyanto", "Jamil", "Anwar", "Mansur", "Zainal",
+          "Kholil", "Syamsuddin", "", "", "", "")
+
+# What each agency's people do: (occupation, business name or None, sector)
+AGENCY_WORK = {
+    "DISNAKKAN": (("Nelayan", None, Sector.FISHING), ("Pembudidaya ikan", None, Sector.FISHING),
+                  ("Peternak sapi", None, Sector.LIVESTOCK), ("Peternak kambing", None, Sector.LIVESTOCK),
+                  ("Pengolah ikan asin", "UD Ikan Asin Bahari", Sector.INDUSTRY)),
+    "DPMD": (("Perangkat desa", None, Sector.OTHER), ("Petani tembakau", None, Sector.FARMING),
+             ("Petani padi", None, Sector.FARMING), ("Ketua RT", None, Sector.OTHER),
+             ("Pekerja padat karya", None, Sector.OTHER)),
+    "DISNAKER": (("Pedagang pasar", "Toko Sembako Barokah", Sector.TRADE_SERVICES),
+                 ("Tukang ojek", None, Sector.TRANSPORT), ("Penjahit", "Konveksi Mandiri", Sector.INDUSTRY),
+                 ("Pengrajin batik", "Batik Sekar Situbondo", Sector.INDUSTRY),
+                 ("Montir", "Bengkel Jaya Motor", Sector.TRADE_SERVICES)),
+    "DINSOS": (("Buruh tani", None, Sector.FARMING), ("Pedagang keliling", None, Sector.TRADE_SERVICES),
+               ("Buruh tani tembakau", None, Sector.FARMING), ("Pemulung", None, Sector.OTHER),
+               ("Penjual gorengan", "Warung Bu Sum", Sector.TRADE_SERVICES)),
+}
+STAGE_WEIGHTS = {Stage.NEW: 34, Stage.CONTACTED: 14, Stage.VISITED: 12, Stage.INTERESTED: 10,
+                 Stage.REGISTERED: 20, Stage.DECLINED: 7, Stage.UNREACHABLE: 3}
+MOBILE_PREFIXES = ("812", "813", "821", "822", "852", "853", "857", "858", "877", "878", "895", "896")
+
+# name, username, role, agency code, kecamatan covered
+DEMO_PEOPLE = (
+    ("Dimas Pratama", "dimas", Role.ADMIN, None, ()),
+    ("Yuli Astutik", "yuli", Role.MANAGER, None, ()),
+    ("Fajar Ramadhan", "fajar", Role.MANAGER, None, ()),
+    ("Hendra Wijaya", "hendra", Role.OFFICER, None, ("Panarukan", "Mangaran")),
+    ("Rizki Maulana", "rizki", Role.OFFICER, None, ("Situbondo", "Panji", "Kapongan")),
+    ("Anisa Putri", "anisa", Role.OFFICER, None, ("Besuki", "Suboh", "Mlandingan", "Bungatan")),
+    ("Bayu Saputra", "bayu", Role.OFFICER, None, ("Jatibanteng", "Sumbermalang", "Banyuglugur", "Kendit")),
+    ("Wulan Sari", "wulan", Role.OFFICER, None, ("Arjasa", "Jangkar", "Asembagus", "Banyuputih")),
+    ("Ratna Kusuma", "ratna", Role.LIAISON, "DISNAKKAN", ()),
+    ("Agung Setiawan", "agung", Role.LIAISON, "DPMD", ()),
+    ("Lina Marlina", "lina", Role.LIAISON, "DISNAKER", ()),
+    ("Taufik Hidayat", "taufik", Role.LIAISON, "DINSOS", ()),
+)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    name: str
+    role: Role
+    login: str
+    password: str
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    logins: list[DemoLogin]
+    prospects: int
+    visits: int
+    registrations: int
+
+
+def _nik(rng: random.Random, kecamatan_code: str, used: set[str]) -> str:
+    while True:
+        born = date(rng.randint(1960, 2004), rng.randint(1, 12), rng.randint(1, 28))
+        day = born.day + (40 if rng.random() < 0.45 else 0)
+        nik = f"3512{kecamatan_code[-2:]}{day:02d}{born:%m%y}{rng.randint(1, 9999):04d}"
+        if nik not in used:
+            used.add(nik)
+            return nik
+
+
+def _phone(rng: random.Random, used: set[str]) -> str:
+    while True:
+        phone = f"+62{rng.choice(MOBILE_PREFIXES)}{rng.randint(1_000_000, 99_999_999)}"
+        if phone not in used:
+            used.add(phone)
+            return phone
+
+
+def _name(rng: random.Random) -> str:
+    first = rng.choice(MALE if rng.random() < 0.6 else FEMALE)
+    return f"{first} {rng.choice(FAMILY)}".strip()
+
+
+def _moment(day: date, rng: random.Random) -> datetime:
+    return datetime.combine(day, time(rng.randint(1, 9), rng.randint(0, 59)), tzinfo=UTC)
+
+
+def _outcomes_for(stage: Stage, rng: random.Random) -> list[Outcome]:
+    if stage is Stage.CONTACTED:
+        return [Outcome.NOT_AT_HOME] if rng.random() < 0.4 else []
+    return {
+        Stage.VISITED: [rng.choice((Outcome.NOT_AT_HOME, Outcome.INTERESTED)), Outcome.NOT_AT_HOME],
+        Stage.INTERESTED: [Outcome.NOT_AT_HOME, Outcome.INTERESTED],
+        Stage.REGISTERED: [Outcome.INTERESTED, Outcome.REGISTERED],
+        Stage.DECLINED: [Outcome.NOT_INTERESTED],
+        Stage.UNREACHABLE: [Outcome.NOT_AT_HOME, rng.choice((Outcome.MOVED_AWAY, Outcome.WRONG_ADDRESS))],
+    }.get(stage, [])
+
+
+def _create_people(branch) -> tuple[list[DemoLogin], dict]:
+    logins, officers_by_kecamatan = [], {}
+    for name, username, role, agency_code, kecamatan_names in DEMO_PEOPLE:
+        kecamatan = [reference.kecamatan_by_name(branch, k) for k in kecamatan_names]
+        password = accounts.generate_password()
+        user = accounts.create_user(accounts.AccountDetails(
+            name=name, role=role, username=username, email=f"{username}@sasar.example",
+            agency=reference.agency_by_code(agency_code) if agency_code else None, kecamatan=kecamatan,
+        ), password, branch)
+        for region in kecamatan:
+            officers_by_kecamatan[region.id] = user
+        logins.append(DemoLogin(name, role, username, password))
+    return logins, officers_by_kecamatan
+
+
+def seed_demo(prospect_count: int = 2000, seed: int = 2024, today: date | None = None) -> DemoResult:
+    """Fill an empty branch with demo data; the caller commits."""
+    rng = random.Random(seed)
+    today = today or date.today()
+    branch = reference.branch_by_code("SBO")
+    logins, officers = _create_people(branch)
+    desas = list(db.session.scalars(select(Region).where(Region.branch_id == branch.id,
+                                                         Region.level == RegionLevel.DESA)))
+    year_start, year_end = date(TARGET_YEAR, 1, 1), date(TARGET_YEAR, 12, 31)
+    db.session.add(Target(branch=branch, year=TARGET_YEAR, participants=TARGET_PARTICIPANTS,
+                          baseline=TARGET_BASELINE))
+
+    batches = {}
+    for agency in reference.agencies():
+        for month in (2, 5, 8):
+            batches.setdefault(agency.code, []).append(LeadBatch(
+                branch=branch, agency=agency, source=BatchSource.DEMO, status=BatchStatus.COMMITTED,
+                filename=f"daftar_{agency.code.lower()}_{TARGET_YEAR}_{month:02d}.xlsx",
+                created_at=datetime(TARGET_YEAR, month, 3, 2, tzinfo=UTC)))
+    db.session.add_all(b for group in batches.values() for b in group)
+    db.session.flush()
+
+    used_nik, used_phone, used_kpj = set(), set(), set()
+    prospects, visits, registrations = [], [], []
+    stages, weights = zip(*STAGE_WEIGHTS.items(), strict=True)
+    for _ in range(prospect_count):
+        agency_code = rng.choice(list(AGENCY_WORK))
+        batch = rng.choice(batches[agency_code])
+        occupation, business, sector = rng.choice(AGENCY_WORK[agency_code])
+        desa = rng.choice(desas)
+        stage = rng.choices(stages, weights)[0]
+        officer = officers[desa.parent_id]
+        has_nik = rng.random() < 0.85
+        added = batch.created_at.date()
+        prospect = Prospect(
+            branch=branch, name=_name(rng), nik=_nik(rng, desa.parent.code, used_nik) if has_nik else None,
+            phone=_phone(rng, used_phone) if (not has_nik or rng.random() < 0.8) else None,
+            address=f"Dusun {rng.choice(('Krajan', 'Timur', 'Barat', 'Tengah', 'Pesisir'))}, "
+                    f"RT {rng.randint(1, 6):02d}/RW {rng.randint(1, 4):02d}",
+            kecamatan_id=desa.parent_id, desa=desa, occupation=occupation,
+            business_name=business if business and rng.random() < 0.5 else None, sector=sector, stage=stage,
+            source_agency=batch.agency, lead_batch=batch, assigned_officer=officer,
+            latitude=desa.latitude, longitude=desa.longitude, created_at=batch.created_at,
+        )
+        day = added
+        for outcome in _outcomes_for(stage, rng):
+            day = min(day + timedelta(days=rng.randint(3, 30)), year_end)
+            visits.append(Visit(
+                client_uuid=uuid.UUID(int=rng.getrandbits(128)), branch=branch, prospect=prospect,
+                officer=officer, visited_at=_moment(day, rng), outcome=outcome,
+                decline_reason=rng.choice(list(DeclineReason)) if outcome is Outcome.NOT_INTERESTED else None,
+                latitude=desa.latitude, longitude=desa.longitude, accuracy_m=rng.choice((8.0, 15.0, 40.0)),
+            ))
+        prospect.stage_changed_at = _moment(day, rng)
+        if stage in (Stage.CONTACTED, Stage.VISITED, Stage.INTERESTED):
+            prospect.next_follow_up = today + timedelta(days=rng.randint(-4, 10))
+        if stage is Stage.REGISTERED:
+            registrations.append(_registration(rng, prospect, officer, day, used_kpj, year_start, today))
+        prospects.append(prospect)
+    db.session.add_all(prospects)
+    db.session.add_all(visits)
+    db.session.add_all(registrations)
+    db.session.flush()
+    return DemoResult(logins, len(prospects), len(visits), len(registrations))
+
+
+def _registration(rng, prospect, officer, day, used_kpj, year_start, today) -> Registration:
+    while (kpj := f"{rng.randint(0, 99_999_999_999):011d}") in used_kpj:
+        pass
+    used_kpj.add(kpj)
+    income = rng.choice((1_000_000, 1_000_000, 1_500_000, 2_000_000, 2_750_000))
+    jht = rng.random() < 0.3
+    payer = rng.choices(list(Payer), (60, 10, 15, 12, 3))[0]
+    lapsed = rng.random() < 0.06
+    return Registration(
+        branch=prospect.branch, prospect=prospect, kpj=kpj, registered_on=max(day, year_start),
+        jkk=True, jkm=True, jht=jht, declared_income=income,
+        monthly_contribution=int(income * Decimal("0.01")) + 6800 + (int(income * Decimal("0.02")) if jht else 0),
+        payer=payer, sponsor_name="CV Tembakau Besuki" if payer is Payer.SPONSOR else None,
+        status=ParticipantStatus.LAPSED if lapsed else ParticipantStatus.ACTIVE,
+        status_changed_on=min(day + timedelta(days=120), date(TARGET_YEAR, 12, 31)) if lapsed else None,
+        officer=officer, source_agency=prospect.source_agency, lead_batch=prospect.lead_batch,
+    )

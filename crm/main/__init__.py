@@ -1,0 +1,1 @@
+"""The landing page, language choice and health check."""

@@ -1,0 +1,75 @@
+"""A person Sasar hopes to enrol: a lead from an agency until registered."""
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.extensions import db
+from crm.models.base import enum_column, timestamp_column, utcnow
+from crm.models.lead_batch import LeadBatch
+from crm.models.org import Agency, Branch, Region
+from crm.models.user import User
+
+
+class Stage(enum.Enum):
+    NEW = "new"
+    CONTACTED = "contacted"
+    VISITED = "visited"
+    INTERESTED = "interested"
+    REGISTERED = "registered"
+    DECLINED = "declined"
+    UNREACHABLE = "unreachable"
+
+
+class Sector(enum.Enum):
+    FISHING = "fishing"
+    FARMING = "farming"
+    LIVESTOCK = "livestock"
+    TRADE_SERVICES = "trade_services"
+    INDUSTRY = "industry"
+    TRANSPORT = "transport"
+    OTHER = "other"
+
+
+class Prospect(db.Model):
+    __table_args__ = (
+        Index("ix_prospect_branch_stage", "branch_id", "stage"),
+        Index("ix_prospect_officer_stage", "assigned_officer_id", "stage"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"))
+    name: Mapped[str] = mapped_column(String(160))
+    nik: Mapped[str | None] = mapped_column(String(16), index=True)
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164
+    address: Mapped[str | None] = mapped_column(String(255))
+    kecamatan_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
+    desa_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
+    place_as_given: Mapped[str | None] = mapped_column(String(160))  # kept when it matched no region
+    occupation: Mapped[str | None] = mapped_column(String(120))
+    business_name: Mapped[str | None] = mapped_column(String(160))
+    sector: Mapped[Sector] = enum_column(Sector, default=Sector.OTHER)
+    stage: Mapped[Stage] = enum_column(Stage, default=Stage.NEW)
+    stage_changed_at: Mapped[datetime] = timestamp_column()
+    source_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    lead_batch_id: Mapped[int | None] = mapped_column(ForeignKey("lead_batch.id"), index=True)
+    assigned_officer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    latitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    longitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    next_follow_up: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = timestamp_column()
+    updated_at: Mapped[datetime] = timestamp_column(onupdate=utcnow)
+
+    branch: Mapped[Branch] = relationship()
+    kecamatan: Mapped[Region | None] = relationship(foreign_keys=[kecamatan_id])
+    desa: Mapped[Region | None] = relationship(foreign_keys=[desa_id])
+    source_agency: Mapped[Agency | None] = relationship()
+    lead_batch: Mapped[LeadBatch | None] = relationship()
+    assigned_officer: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Prospect {self.id} {self.stage.value}>"

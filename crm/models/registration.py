@@ -1,0 +1,86 @@
+"""Participants: prospects registered with BPJS Ketenagakerjaan, and the contribution rates."""
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Numeric, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.extensions import db
+from crm.models.base import enum_column, timestamp_column
+from crm.models.lead_batch import LeadBatch
+from crm.models.org import Agency, Branch
+from crm.models.prospect import Prospect
+from crm.models.user import User
+
+
+class Payer(enum.Enum):
+    WORKER = "worker"
+    APBD = "apbd"
+    DANA_DESA = "dana_desa"
+    DBHCHT = "dbhcht"
+    SPONSOR = "sponsor"
+
+
+class ParticipantStatus(enum.Enum):
+    ACTIVE = "active"
+    LAPSED = "lapsed"
+
+
+class Programme(enum.Enum):
+    JKK = "jkk"
+    JKM = "jkm"
+    JHT = "jht"
+
+
+class RateKind(enum.Enum):
+    PERCENT_OF_INCOME = "percent_of_income"
+    FLAT = "flat"
+
+
+class Registration(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
+    prospect_id: Mapped[int] = mapped_column(ForeignKey("prospect.id"), unique=True)
+    kpj: Mapped[str] = mapped_column(String(11), unique=True)
+    registered_on: Mapped[date] = mapped_column(Date, index=True)
+    jkk: Mapped[bool] = mapped_column(default=True)
+    jkm: Mapped[bool] = mapped_column(default=True)
+    jht: Mapped[bool] = mapped_column(default=False)
+    declared_income: Mapped[int]
+    monthly_contribution: Mapped[int]
+    payer: Mapped[Payer] = enum_column(Payer, default=Payer.WORKER)
+    sponsor_name: Mapped[str | None] = mapped_column(String(160))
+    status: Mapped[ParticipantStatus] = enum_column(ParticipantStatus, default=ParticipantStatus.ACTIVE)
+    status_changed_on: Mapped[date | None] = mapped_column(Date)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    source_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    lead_batch_id: Mapped[int | None] = mapped_column(ForeignKey("lead_batch.id"), index=True)
+    created_at: Mapped[datetime] = timestamp_column()
+
+    branch: Mapped[Branch] = relationship()
+    prospect: Mapped[Prospect] = relationship()
+    officer: Mapped[User | None] = relationship()
+    source_agency: Mapped[Agency | None] = relationship()
+    lead_batch: Mapped[LeadBatch | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Registration {self.kpj}>"
+
+
+class ContributionRate(db.Model):
+    """One programme's rate over a period; a null sector group or payer means any."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme: Mapped[Programme] = enum_column(Programme)
+    kind: Mapped[RateKind] = enum_column(RateKind)
+    value: Mapped[Decimal] = mapped_column(Numeric(12, 4))
+    effective_from: Mapped[date] = mapped_column(Date)
+    effective_to: Mapped[date | None] = mapped_column(Date)
+    sector_group: Mapped[str | None] = mapped_column(String(32))
+    payer: Mapped[Payer | None] = enum_column(Payer, nullable=True)
+    note: Mapped[str | None] = mapped_column(String(255))
+
+    def __repr__(self) -> str:
+        return f"<ContributionRate {self.programme.value} {self.value} from {self.effective_from}>"
