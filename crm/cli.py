@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
@@ -24,7 +25,8 @@ def sasar():
 
 
 def _fail(message) -> None:
-    click.echo(f"Error: {message}", err=True)
+    with force_locale("en"):  # the command line speaks English, like its --help
+        click.echo(f"Error: {message}", err=True)
     sys.exit(1)
 
 

@@ -40,7 +40,7 @@ def init_app(app) -> None:
     def handle_http_error(error: HTTPException):
         if _wants_problem_json():
             return problem_response(error.code, error.name, error.description)
-        template = "errors/%d.html" % error.code if error.code in (403, 404, 500) else "errors/generic.html"
+        template = f"errors/{error.code}.html" if error.code in (403, 404, 500) else "errors/generic.html"
         return render_template(template, error=error), error.code
 
     @app.errorhandler(DomainError)

@@ -7,7 +7,7 @@ figures are Indonesian figures whatever the reader's language; dates are spelled
 from datetime import date, datetime
 
 from babel.numbers import format_decimal
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
@@ -19,6 +19,8 @@ TRANSLATIONS_DIR = str(PROJECT_ROOT / "crm" / "translations")
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

@@ -46,7 +46,7 @@ def operation(bp: Blueprint, method: str, rule: str, *, summary: str, roles: tup
     def decorate(view):
         guarded = allow(*roles)(view)
         bp.add_url_rule(rule, view.__name__, guarded, methods=[method])
-        OPERATIONS.append(Operation(method.lower(), bp.url_prefix + rule, f"{bp.name}.{view.__name__}",
+        OPERATIONS.append(Operation(method.lower(), rule, f"{bp.name}.{view.__name__}",
                                     summary, frozenset(roles) or frozenset(Role), response, body, tags,
                                     extra_responses or {}))
         return guarded

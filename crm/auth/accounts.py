@@ -35,7 +35,7 @@ def normalise_login(login: str | None) -> str | None:
 
 
 # No 0/O, 1/l/I: generated passwords are read aloud and typed on phones.
-PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 - an alphabet, not a password
 
 
 def generate_password(length: int = 14) -> str:

@@ -10,7 +10,7 @@ from crm.extensions import db
 from crm.models import ApiToken, User
 from crm.models.base import utcnow
 
-TOKEN_PREFIX = "sasar_"
+TOKEN_PREFIX = "sasar_"  # noqa: S105 - a public prefix that marks Sasar tokens
 
 
 @dataclass(frozen=True)

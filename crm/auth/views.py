@@ -67,7 +67,8 @@ def change_password():
                 form.new_password.errors.append(str(error.message))
             else:
                 db.session.commit()
-                login_user(current_user._get_current_object())  # the old cookie died with the password; keep this device in
+                # The old cookie died with the password; keep this device signed in.
+                login_user(current_user._get_current_object())
                 flash(_("Your password has been changed."), "success")
                 return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)

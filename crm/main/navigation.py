@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_login import current_user
 from flask_babel import lazy_gettext as _l
 
 from crm.auth.access import rule_for
