@@ -1,0 +1,1 @@
+"""Prospect lists, detail, stages (the state machine) and assignment."""
