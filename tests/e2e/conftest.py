@@ -32,7 +32,7 @@ expect.set_options(timeout=TIMEOUT_MS)
 def screenshot(page: Page, name: str) -> Path:
     """Save a full-page PNG under tests/e2e/screenshots/ and return its path."""
     SCREENSHOTS.mkdir(exist_ok=True)
-    path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name).strip('-')}.png"
+    path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.]+', '-', name).strip('-')}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
 
