@@ -2,9 +2,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.auth.accounts import MIN_PASSWORD_LENGTH
 from crm.models import Role
+
+# WTForms ships no Indonesian messages, so its validators get ours.
+REQUIRED = _l("This field is required.")
+TOO_LONG = _l("At most %(max)d characters.")
+NOT_AN_EMAIL = _l("This is not a valid email address.")
 
 ROLE_LABELS = {
     Role.ADMIN: _l("Administrator"),
@@ -15,18 +21,19 @@ ROLE_LABELS = {
 
 
 class LoginForm(FlaskForm):
-    login = StringField(_l("Email or username"), validators=[DataRequired()])
-    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    login = StringField(_l("Email or username"), validators=[DataRequired(REQUIRED)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED)])
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
 class UserForm(FlaskForm):
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
-    username = StringField(_l("Username"), validators=[Optional(), Length(max=64)])
+    name = StringField(_l("Full name"), validators=[DataRequired(REQUIRED), Length(max=120, message=TOO_LONG)])
+    email = EmailField(_l("Email"), validators=[Optional(), Email(NOT_AN_EMAIL), Length(max=254, message=TOO_LONG)])
+    username = StringField(_l("Username"), validators=[Optional(), Length(max=64, message=TOO_LONG)])
     role = SelectField(_l("Role"), choices=[(role.value, label) for role, label in ROLE_LABELS.items()])
     agency = SelectField(_l("Agency (liaisons)"), choices=[], validate_choice=False)
     kecamatan = SelectMultipleField(_l("Kecamatan covered (officers)"), choices=[], coerce=int,
+                                    widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
                                     validate_choice=False)
     password = PasswordField(
         _l("Password"),
@@ -36,7 +43,7 @@ class UserForm(FlaskForm):
 
 
 class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
-    new_password = PasswordField(_l("New password"), validators=[DataRequired()])
-    confirm = PasswordField(_l("Repeat the new password"),
-                            validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))])
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED)])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(REQUIRED)])
+    confirm = PasswordField(_l("Repeat the new password"), validators=[
+        DataRequired(REQUIRED), EqualTo("new_password", message=_l("The passwords differ."))])

@@ -10,13 +10,14 @@ from crm.auth.views import _safe_next
 from crm.extensions import db
 from crm.main import navigation, overview
 from crm.models import Role
+from crm.prospects.stages import STAGE_LABELS
 
 bp = Blueprint("main", __name__)
 
 
 @bp.app_context_processor
 def _navigation():
-    return {"nav_items": navigation.items_for(current_user)}
+    return {"nav_items": navigation.items_for(current_user), "stage_label": STAGE_LABELS.get}
 
 
 @bp.get("/")

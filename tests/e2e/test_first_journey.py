@@ -44,7 +44,7 @@ def test_admin_creates_an_officer_who_signs_in_with_the_new_password(page, phone
     form.locator("#email").fill("bayu@sasar.example")
     form.locator("#username").fill("bayu")
     form.locator("#role").select_option("officer")
-    form.locator("#kecamatan").select_option(label="Panarukan")
+    form.locator("#kecamatan").get_by_label("Panarukan", exact=True).check()
     form.locator("#password").fill(OFFICER_PASSWORD)
     form.locator("button[type=submit]").click()
 
