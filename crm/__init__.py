@@ -1,6 +1,7 @@
 """Sasar: the outreach CRM of BPJS Ketenagakerjaan Situbondo."""
 
 from flask import Flask
+from sqlalchemy import event
 
 from crm import config, errors, i18n
 from crm.api.views import bp as api_bp
@@ -10,8 +11,15 @@ from crm.cli import sasar
 from crm.config import PROJECT_ROOT
 from crm.extensions import babel, csrf, db, login_manager, migrate
 from crm.main.views import bp as main_bp
+from crm.prospects.views import bp as prospects_bp
+from crm.registrations import api as registrations_api
+from crm.registrations.views import bp as registrations_bp
+from crm.visits import api as visits_api
+from crm.visits.views import bp as visits_bp
 
 MIGRATIONS_DIR = str(PROJECT_ROOT / "crm" / "migrations")
+# Importing an area's api module registers its operations on the API blueprint.
+AREA_API_MODULES = (visits_api, registrations_api)
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -33,6 +41,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(prospects_bp)
+    app.register_blueprint(visits_bp)
+    app.register_blueprint(registrations_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never cookies
     access.init_app(app)
@@ -44,8 +55,6 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _enable_sqlite_pragmas(app: Flask) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
-    from sqlalchemy import event
-
     with app.app_context():
         engine = db.engine
 

@@ -1,6 +1,8 @@
 """`flask --app wsgi sasar …`: each command a thin call into a domain module."""
 
+import json
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -15,6 +17,7 @@ from crm.auth import accounts, tokens
 from crm.errors import DomainError
 from crm.extensions import db
 from crm.models import Prospect, Role
+from crm.registrations import reconciliation, targets
 
 DEMO_LOGINS_FILE = "demo-logins.txt"
 
@@ -124,3 +127,51 @@ def seed_demo_command(if_empty, prospects, seed):
     logins_file.write_text(text + "\n")
     logins_file.chmod(0o600)
     click.echo(text)
+
+
+def _branch_or_fail(code: str | None):
+    branch = reference.branch_by_code(code or current_app.config["SASAR_BRANCH_CODE"])
+    if branch is None:
+        _fail(f"unknown branch {code}; run `flask --app wsgi sasar init` first.")
+    return branch
+
+
+@sasar.command("set-target", help="Set a branch's target for a year: active participants to reach, from a baseline.")
+@click.option("--branch", "branch_code", default=None, help="Branch code (default: SASAR_BRANCH_CODE).")
+@click.option("--year", type=int, required=True)
+@click.option("--participants", type=int, required=True, help="Active participants to reach by the year's end.")
+@click.option("--baseline", type=int, required=True, help="Active participants when the year started.")
+@with_appcontext
+def set_target_command(branch_code, year, participants, baseline):
+    branch = _branch_or_fail(branch_code)
+    try:
+        target = targets.set_target(branch, year, participants, baseline)
+    except DomainError as error:
+        db.session.rollback()
+        _fail(error.message)
+    db.session.commit()
+    click.echo(f"Target for {branch.code} {target.year}: {target.participants} active participants, "
+               f"from a baseline of {target.baseline}.")
+
+
+@sasar.command("reconcile", help="Reconcile with the core system's participant export (CSV or XLSX); "
+                                 "the last line is the summary as JSON.")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--branch", "branch_code", default=None, help="Branch code (default: SASAR_BRANCH_CODE).")
+@with_appcontext
+def reconcile_command(path: Path, branch_code):
+    branch = _branch_or_fail(branch_code)
+    with force_locale("en"):  # the reasons kept with the run are in the command line's language
+        try:
+            result = reconciliation.reconcile(branch, path, today=date.today())
+        except DomainError as error:
+            db.session.rollback()
+            _fail(error.message)
+        db.session.commit()
+        click.echo(f"{path.name}: {result.rows} rows; {result.matched} matched, {result.converted} converted, "
+                   f"{result.status_changed} status changes, {result.corrected} corrected.")
+        for kind, notes in (("unmatched", result.unmatched), ("invalid", result.invalid)):
+            for note in notes:
+                click.echo(f"  {kind}: row {note.row} KPJ {note.kpj or '-'} {note.name or ''} "
+                           f"(NIK {note.nik or '-'}): {note.reason}")
+    click.echo(json.dumps(result.summary()))

@@ -5,7 +5,6 @@ import random
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -20,6 +19,7 @@ from crm.models import (
     Outcome,
     ParticipantStatus,
     Payer,
+    Programme,
     Prospect,
     Region,
     RegionLevel,
@@ -30,6 +30,7 @@ from crm.models import (
     Target,
     Visit,
 )
+from crm.registrations import contributions
 
 TARGET_YEAR, TARGET_PARTICIPANTS, TARGET_BASELINE = 2024, 23_000, 20_797
 
@@ -172,6 +173,7 @@ def seed_demo(prospect_count: int = 2000, seed: int = 2024, today: date | None =
     db.session.flush()
 
     used_nik, used_phone, used_kpj = set(), set(), set()
+    rate_table = contributions.RateTable.load()
     prospects, visits, registrations = [], [], []
     stages, weights = zip(*STAGE_WEIGHTS.items(), strict=True)
     for _ in range(prospect_count):
@@ -206,7 +208,7 @@ def seed_demo(prospect_count: int = 2000, seed: int = 2024, today: date | None =
         if stage in (Stage.CONTACTED, Stage.VISITED, Stage.INTERESTED):
             prospect.next_follow_up = today + timedelta(days=rng.randint(-4, 10))
         if stage is Stage.REGISTERED:
-            registrations.append(_registration(rng, prospect, officer, day, used_kpj, year_start, today))
+            registrations.append(_registration(rng, prospect, officer, day, used_kpj, year_start, rate_table))
         prospects.append(prospect)
     db.session.add_all(prospects)
     db.session.add_all(visits)
@@ -215,7 +217,7 @@ def seed_demo(prospect_count: int = 2000, seed: int = 2024, today: date | None =
     return DemoResult(logins, len(prospects), len(visits), len(registrations))
 
 
-def _registration(rng, prospect, officer, day, used_kpj, year_start, today) -> Registration:
+def _registration(rng, prospect, officer, day, used_kpj, year_start, rate_table) -> Registration:
     while (kpj := f"{rng.randint(0, 99_999_999_999):011d}") in used_kpj:
         pass
     used_kpj.add(kpj)
@@ -223,10 +225,14 @@ def _registration(rng, prospect, officer, day, used_kpj, year_start, today) -> R
     jht = rng.random() < 0.3
     payer = rng.choices(list(Payer), (60, 10, 15, 12, 3))[0]
     lapsed = rng.random() < 0.06
+    registered_on = max(day, year_start)
+    programmes = {Programme.JKK, Programme.JKM} | ({Programme.JHT} if jht else set())
     return Registration(
-        branch=prospect.branch, prospect=prospect, kpj=kpj, registered_on=max(day, year_start),
+        branch=prospect.branch, prospect=prospect, kpj=kpj, registered_on=registered_on,
         jkk=True, jkm=True, jht=jht, declared_income=income,
-        monthly_contribution=int(income * Decimal("0.01")) + 6800 + (int(income * Decimal("0.02")) if jht else 0),
+        monthly_contribution=contributions.compute_contribution(
+            income, programmes, on=registered_on, table=rate_table, payer=payer,
+            sector_group=contributions.sector_group_of(prospect.sector)).total,
         payer=payer, sponsor_name="CV Tembakau Besuki" if payer is Payer.SPONSOR else None,
         status=ParticipantStatus.LAPSED if lapsed else ParticipantStatus.ACTIVE,
         status_changed_on=min(day + timedelta(days=120), date(TARGET_YEAR, 12, 31)) if lapsed else None,

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from areaid import buka_data
+from rapidfuzz import fuzz, process
 from sqlalchemy import select
 
 from crm.extensions import db
@@ -147,13 +148,15 @@ def load_desa_centroids(path: Path) -> CentroidResult:
     """Set desa codes and coordinates from a CSV with kode, kecamatan_kode, nama, lat, lng."""
     kecamatan = {r.code: r for r in db.session.scalars(
         select(Region).where(Region.level == RegionLevel.KECAMATAN))}
+    matcher = PlaceMatcher.from_regions(db.session.scalars(select(Region)))
     updated, unmatched = 0, []
     with open(path, newline="", encoding="utf-8-sig") as handle:
         for row in csv.DictReader(handle):
             parent = kecamatan.get(row["kecamatan_kode"])
             desa = None
             if parent is not None:
-                desa = next((d for d in parent.children if place_key(d.name) == place_key(row["nama"])), None)
+                desa_id = matcher.desa_in(parent.id, row["nama"])
+                desa = db.session.get(Region, desa_id) if desa_id else None
             if desa is None:
                 unmatched.append(f"{row['kode']} {row['nama']}")
                 continue
@@ -183,3 +186,128 @@ def kecamatan_of(branch: Branch) -> list[Region]:
 
 def kecamatan_by_name(branch: Branch, name: str) -> Region | None:
     return next((k for k in kecamatan_of(branch) if place_key(k.name) == place_key(name)), None)
+
+
+# --- matching place names as people write them ----------------------------------------------------
+
+_PLACE_PREFIX = re.compile(r"^\s*(?:desa|ds|kelurahan|kel|dusun|dsn|kecamatan|kec|kabupaten|kab)(?:\.|\b)\s*",
+                           re.IGNORECASE)
+_PLACE_PARTS = re.compile(r"[,;/]+")
+FUZZY_PLACE_SCORE = 85  # over the whole branch
+FUZZY_PLACE_SCORE_IN_KECAMATAN = 75  # among a known kecamatan's few desa
+_FUZZY_MARGIN = 3
+_MIN_FUZZY_KEY = 5
+
+
+def bare_place_name(text: str) -> str:
+    """`Ds. Kalianget`, `Desa Kalianget`, `Kel.Patokan` → the name alone."""
+    previous = None
+    while previous != text:
+        previous, text = text, _PLACE_PREFIX.sub("", text, count=1)
+    return text.strip()
+
+
+@dataclass(frozen=True)
+class Place:
+    id: int
+    name: str
+    parent_id: int | None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    kecamatan_id: int | None
+    desa_id: int | None
+    resolved: bool  # False when a desa or kecamatan was given and not recognised
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+class _Index:
+    def __init__(self, places: list[Place]):
+        self.ids_by_key: dict[str, list[int]] = {}
+        for place in places:
+            self.ids_by_key.setdefault(place_key(place.name), []).append(place.id)
+        self.keys = list(self.ids_by_key)
+
+    def find(self, key: str, cutoff: float) -> int | None:
+        ids = self.ids_by_key.get(key)
+        if ids is not None:
+            return ids[0] if len(ids) == 1 else None  # the same name in two kecamatan: not enough to tell
+        if len(key) < _MIN_FUZZY_KEY:
+            return None
+        found = process.extract(key, self.keys, scorer=fuzz.ratio, score_cutoff=cutoff, limit=2)
+        if not found or (len(found) == 2 and found[0][1] - found[1][1] < _FUZZY_MARGIN):
+            return None
+        ids = self.ids_by_key[found[0][0]]
+        return ids[0] if len(ids) == 1 else None
+
+
+class PlaceMatcher:
+    """Finds a branch's kecamatan and desa from names as written: case, spacing, hyphens, prefixes such
+    as `Ds.`/`Desa`/`Kel.` and small misspellings do not matter. Build it once per import; answers are
+    remembered, so a list naming the same desa a thousand times looks it up once.
+    """
+
+    def __init__(self, kecamatan: list[Place], desa: list[Place]):
+        self._places = {place.id: place for place in [*kecamatan, *desa]}
+        self._kecamatan = _Index(kecamatan)
+        self._desa = _Index(desa)
+        self._desa_by_kecamatan = {k.id: _Index([d for d in desa if d.parent_id == k.id]) for k in kecamatan}
+        self._answers: dict[tuple[str, str], PlaceMatch] = {}
+
+    @classmethod
+    def from_regions(cls, regions) -> "PlaceMatcher":
+        kecamatan, desa = [], []
+        for region in regions:
+            place = Place(region.id, region.name, region.parent_id, region.latitude, region.longitude)
+            if region.level is RegionLevel.KECAMATAN:
+                kecamatan.append(place)
+            elif region.level is RegionLevel.DESA:
+                desa.append(place)
+        return cls(kecamatan, desa)
+
+    @classmethod
+    def for_branch(cls, branch_id: int) -> "PlaceMatcher":
+        return cls.from_regions(db.session.scalars(select(Region).where(Region.branch_id == branch_id)))
+
+    def kecamatan(self, text: str) -> int | None:
+        for part in _PLACE_PARTS.split(text or ""):
+            key = place_key(bare_place_name(part))
+            if key and (found := self._kecamatan.find(key, FUZZY_PLACE_SCORE)) is not None:
+                return found
+        return None
+
+    def desa_in(self, kecamatan_id: int | None, text: str) -> int | None:
+        """The desa named by `text`, within the kecamatan when it is known."""
+        index = self._desa_by_kecamatan.get(kecamatan_id) if kecamatan_id else None
+        for part in _PLACE_PARTS.split(text or ""):
+            key = place_key(bare_place_name(part))
+            if not key:
+                continue
+            found = index.find(key, FUZZY_PLACE_SCORE_IN_KECAMATAN) if index is not None else \
+                self._desa.find(key, FUZZY_PLACE_SCORE)
+            if found is not None:
+                return found
+        return None
+
+    def match(self, desa: str | None, kecamatan: str | None) -> PlaceMatch:
+        """The kecamatan and desa meant by what a list says; unresolved when a name is not recognised."""
+        desa, kecamatan = (desa or "").strip(), (kecamatan or "").strip()
+        answer = self._answers.get((desa, kecamatan))
+        if answer is None:
+            answer = self._answers[(desa, kecamatan)] = self._match(desa, kecamatan)
+        return answer
+
+    def _match(self, desa_text: str, kecamatan_text: str) -> PlaceMatch:
+        kecamatan_id = self.kecamatan(kecamatan_text) if kecamatan_text else None
+        desa_id = self.desa_in(kecamatan_id, desa_text) if desa_text else None
+        if desa_id is not None and kecamatan_id is None:
+            kecamatan_id = self._places[desa_id].parent_id
+        resolved = (not desa_text or desa_id is not None) and (not kecamatan_text or kecamatan_id is not None)
+        located = self._places.get(desa_id or kecamatan_id or 0)
+        if located is None:
+            return PlaceMatch(kecamatan_id, desa_id, resolved)
+        return PlaceMatch(kecamatan_id, desa_id, resolved, located.latitude, located.longitude)

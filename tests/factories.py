@@ -3,7 +3,9 @@
 from crm import reference
 from crm.auth import accounts
 from crm.extensions import db
-from crm.models import Role
+from sqlalchemy import select
+
+from crm.models import Prospect, Region, RegionLevel, Role, Stage
 
 PASSWORD = "correct-horse-battery"
 
@@ -26,3 +28,26 @@ def sign_in(client, user, password: str = PASSWORD):
     response = client.post("/login", data={"login": user.login, "password": password})
     assert response.status_code == 302, "sign-in failed"
     return response
+
+
+def desa_named(name: str, kecamatan: str | None = None) -> Region:
+    query = select(Region).where(Region.level == RegionLevel.DESA, Region.name == name)
+    matches = [d for d in db.session.scalars(query) if kecamatan is None or d.parent.name == kecamatan]
+    assert len(matches) == 1, f"desa {name} ({kecamatan}) is ambiguous or unknown"
+    return matches[0]
+
+
+def make_prospect(name: str = "Siti Aminah", desa: str = "Kilensari", *, kecamatan: str | None = None,
+                  stage: Stage = Stage.NEW, officer=None, phone: str | None = "+6281234567890",
+                  nik: str | None = None, latitude: float | None = None, longitude: float | None = None,
+                  next_follow_up=None, agency_code: str | None = "DISNAKKAN") -> Prospect:
+    place = desa_named(desa, kecamatan)
+    prospect = Prospect(
+        branch=reference.branch_by_code("SBO"), name=name, desa=place, kecamatan_id=place.parent_id,
+        stage=stage, assigned_officer=officer, phone=phone, nik=nik, latitude=latitude, longitude=longitude,
+        next_follow_up=next_follow_up,
+        source_agency=reference.agency_by_code(agency_code) if agency_code else None,
+    )
+    db.session.add(prospect)
+    db.session.commit()
+    return prospect

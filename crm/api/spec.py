@@ -11,6 +11,7 @@ from flask import Blueprint, request
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
+from werkzeug.http import HTTP_STATUS_CODES
 
 from crm.auth.access import allow
 from crm.errors import Invalid
@@ -33,6 +34,7 @@ class Operation:
     body: type[BaseModel] | None = None
     tags: tuple[str, ...] = ()
     extra_responses: dict[int, str] = field(default_factory=dict)
+    success: tuple[int, ...] = (200,)
 
 
 OPERATIONS: list[Operation] = []
@@ -40,7 +42,8 @@ OPERATIONS: list[Operation] = []
 
 def operation(bp: Blueprint, method: str, rule: str, *, summary: str, roles: tuple[Role, ...] = (),
               response: type[BaseModel] | None = None, body: type[BaseModel] | None = None,
-              tags: tuple[str, ...] = (), extra_responses: dict[int, str] | None = None):
+              tags: tuple[str, ...] = (), extra_responses: dict[int, str] | None = None,
+              success: tuple[int, ...] = (200,)):
     """Register a view as an API operation, open to `roles` (all roles when empty)."""
 
     def decorate(view):
@@ -48,7 +51,7 @@ def operation(bp: Blueprint, method: str, rule: str, *, summary: str, roles: tup
         bp.add_url_rule(rule, view.__name__, guarded, methods=[method])
         OPERATIONS.append(Operation(method.lower(), rule, f"{bp.name}.{view.__name__}",
                                     summary, frozenset(roles) or frozenset(Role), response, body, tags,
-                                    extra_responses or {}))
+                                    extra_responses or {}, success))
         return guarded
 
     return decorate
@@ -104,8 +107,8 @@ def openapi_document(server_url: str) -> dict:
         path, parameters = _openapi_path(op.rule)
         responses = {"401": _problem("Missing or invalid bearer token"),
                      "403": _problem("The token's user may not do this")}
-        if op.response is not None:
-            responses["200"] = {"description": "OK", "content": {"application/json": {
+        for status in op.success if op.response is not None else ():
+            responses[str(status)] = {"description": HTTP_STATUS_CODES[status], "content": {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{op.response.__name__}"}}}}
         for status, description in op.extra_responses.items():
             responses[str(status)] = _problem(description)

@@ -17,6 +17,7 @@ from crm.models import Role, User
 
 PUBLIC_ENDPOINTS = frozenset({
     "static", "auth.login", "main.set_language", "main.health", "api.openapi_document",
+    "main.manifest", "main.service_worker", "main.offline",
 })
 ALL_ROLES = frozenset(Role)
 RULE_ATTRIBUTE = "allowed_roles"

@@ -17,6 +17,14 @@ class NavItem:
 
 NAV_ITEMS = (
     NavItem("main.home", _l("Home"), "home"),
+    NavItem("visits.today", _l("Today"), "today"),
+    NavItem("visits.day_plan", _l("Day plan"), "route"),
+    NavItem("prospects.index", _l("Prospects"), "people"),
+    NavItem("visits.flagged", _l("Flagged visits"), "flag"),
+    NavItem("registrations.lapsed", _l("Lapsed"), "refresh"),
+    NavItem("registrations.progress", _l("Target"), "target"),
+    NavItem("registrations.reconcile", _l("Reconciliation"), "sync"),
+    NavItem("registrations.rate_list", _l("Rates"), "rupiah"),
     NavItem("auth.users", _l("Users"), "users"),
 )
 

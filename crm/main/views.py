@@ -1,6 +1,16 @@
 from datetime import date
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -17,7 +27,12 @@ bp = Blueprint("main", __name__)
 
 @bp.app_context_processor
 def _navigation():
-    return {"nav_items": navigation.items_for(current_user), "stage_label": STAGE_LABELS.get}
+    return {"nav_items": navigation.items_for(current_user)}
+
+
+@bp.app_template_global()
+def stage_label(stage) -> str:
+    return STAGE_LABELS[stage]
 
 
 @bp.get("/")
@@ -28,7 +43,7 @@ def home():
     if current_user.role in (Role.ADMIN, Role.MANAGER):
         context["branch"] = overview.branch_overview(current_user.branch_id, today)
     elif current_user.role is Role.OFFICER:
-        context["stage_counts"] = overview.officer_prospect_counts(current_user)
+        return redirect(url_for("visits.today"))
     elif current_user.agency_id is not None:
         context["stage_counts"] = overview.agency_prospect_counts(current_user.agency_id)
     return render_template("main/home.html", **context)
@@ -41,6 +56,36 @@ def set_language():
     if current_user.is_authenticated:
         db.session.commit()
     return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    body = {
+        "name": "Sasar — BPJS Ketenagakerjaan Situbondo", "short_name": "Sasar",
+        "start_url": url_for("visits.today"), "scope": "/", "display": "standalone",
+        "background_color": "#f4f6f5", "theme_color": "#0b6e4f", "lang": "id",
+        "icons": [
+            {"src": url_for("static", filename="img/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": url_for("static", filename="img/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {"src": url_for("static", filename="img/sasar.svg"), "sizes": "any", "type": "image/svg+xml"},
+        ],
+    }
+    response = jsonify(body)
+    response.content_type = "application/manifest+json"
+    return response
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """Served from the root so that it may control every page of Sasar."""
+    response = send_from_directory(current_app.static_folder, "sw.js", mimetype="text/javascript", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/offline")
+def offline():
+    return render_template("main/offline.html")
 
 
 @bp.get("/health")

@@ -1,7 +1,15 @@
 """Every model, importable from one place."""
 
 from crm.models.audit import AuditEvent
-from crm.models.lead_batch import BatchSource, BatchStatus, LeadBatch
+from crm.models.lead_batch import (
+    AgencyColumnMapping,
+    BatchSource,
+    BatchStatus,
+    LeadBatch,
+    LeadRow,
+    LeadRowStatus,
+    ProspectListing,
+)
 from crm.models.org import Agency, Branch, Region, RegionLevel
 from crm.models.prospect import Prospect, Sector, Stage
 from crm.models.registration import (
@@ -10,15 +18,18 @@ from crm.models.registration import (
     Payer,
     Programme,
     RateKind,
+    ReconciliationRun,
     Registration,
+    RegistrationOrigin,
 )
-from crm.models.target import Target
+from crm.models.target import Target, TargetSplit
 from crm.models.user import ApiToken, Role, User, officer_kecamatan
-from crm.models.visit import DeclineReason, Outcome, Visit
+from crm.models.visit import DeclineReason, Outcome, PositionSource, Visit
 
 __all__ = [
+    "AgencyColumnMapping", "LeadRow", "LeadRowStatus", "ProspectListing",
     "Agency", "ApiToken", "AuditEvent", "BatchSource", "BatchStatus", "Branch", "ContributionRate",
-    "DeclineReason", "LeadBatch", "Outcome", "ParticipantStatus", "Payer", "Programme", "Prospect",
-    "RateKind", "Region", "RegionLevel", "Registration", "Role", "Sector", "Stage", "Target", "User",
-    "Visit", "officer_kecamatan",
+    "DeclineReason", "LeadBatch", "Outcome", "ParticipantStatus", "Payer", "PositionSource", "Programme", "Prospect",
+    "RateKind", "ReconciliationRun", "Region", "RegionLevel", "Registration", "RegistrationOrigin", "Role",
+    "Sector", "Stage", "Target", "TargetSplit", "User", "Visit", "officer_kecamatan",
 ]

@@ -38,6 +38,8 @@ class Prospect(db.Model):
     __table_args__ = (
         Index("ix_prospect_branch_stage", "branch_id", "stage"),
         Index("ix_prospect_officer_stage", "assigned_officer_id", "stage"),
+        # An agency's own id for the person: sending the same lead again creates nothing.
+        Index("uq_prospect_source_reference", "source_agency_id", "source_reference", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,10 +57,12 @@ class Prospect(db.Model):
     stage: Mapped[Stage] = enum_column(Stage, default=Stage.NEW)
     stage_changed_at: Mapped[datetime] = timestamp_column()
     source_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    source_reference: Mapped[str | None] = mapped_column(String(64))
     lead_batch_id: Mapped[int | None] = mapped_column(ForeignKey("lead_batch.id"), index=True)
     assigned_officer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     latitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
     longitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    location_accuracy_m: Mapped[float | None]  # set when a visit's good fix replaced the desa centroid
     next_follow_up: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = timestamp_column()

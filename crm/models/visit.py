@@ -5,7 +5,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, ForeignKey, Numeric, String, Text, Uuid
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Numeric, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
@@ -32,7 +32,14 @@ class DeclineReason(enum.Enum):
     OTHER = "other"
 
 
+class PositionSource(enum.Enum):
+    GPS = "gps"          # the browser's Geolocation API
+    MANUAL = "manual"    # typed by the officer when the phone gave no fix
+
+
 class Visit(db.Model):
+    __table_args__ = (Index("ix_visit_officer_visited_at", "officer_id", "visited_at"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     client_uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
@@ -46,14 +53,18 @@ class Visit(db.Model):
     latitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
     longitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
     accuracy_m: Mapped[float | None]
+    position_source: Mapped[PositionSource | None] = enum_column(PositionSource, nullable=True)
     distance_m: Mapped[float | None]
     flagged: Mapped[bool] = mapped_column(default=False)
     flag_reason: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = timestamp_column()
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = timestamp_column()  # when the server received it (offline visits arrive late)
 
     branch: Mapped[Branch] = relationship()
     prospect: Mapped[Prospect] = relationship()
-    officer: Mapped[User] = relationship()
+    officer: Mapped[User] = relationship(foreign_keys=[officer_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
 
     def __repr__(self) -> str:
         return f"<Visit {self.id} {self.outcome.value}>"

@@ -65,7 +65,9 @@ def stage_after_visit(current: Stage, outcome: Outcome) -> Stage:
         Outcome.NOT_AT_HOME: Stage.VISITED,
         Outcome.MOVED_AWAY: Stage.UNREACHABLE,
         Outcome.WRONG_ADDRESS: Stage.UNREACHABLE,
-        Outcome.REGISTERED: Stage.REGISTERED,
+        # Registered only once the registration itself is saved (crm/registrations); the visit says
+        # the person agreed, which is what "interested" means until then.
+        Outcome.REGISTERED: Stage.INTERESTED,
     }[outcome]
     if current in ROAD and wanted in ROAD and ROAD.index(wanted) < ROAD.index(current):
         return current

@@ -107,11 +107,22 @@ def phone_page(browser, base_url) -> Iterator[Page]:
                           device_scale_factor=2)
 
 
+# Kilensari, Panarukan: where Pak Hendra's phone is in the field tests.
+FIELD_POSITION = {"latitude": -7.7011, "longitude": 113.9383, "accuracy": 15}
+
+
+@pytest.fixture
+def field_phone_page(browser, base_url) -> Iterator[Page]:
+    """A phone page that shares its position (Geolocation API mocked); move it with context.set_geolocation."""
+    yield from _open_page(browser, base_url, viewport=PHONE, is_mobile=True, has_touch=True,
+                          device_scale_factor=2, geolocation=FIELD_POSITION, permissions=["geolocation"])
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
     if report.when == "call" and report.failed:
-        for name in ("page", "phone_page"):
+        for name in ("page", "phone_page", "field_phone_page"):
             page = item.funcargs.get(name)
             if page is not None and not page.is_closed():
                 try:

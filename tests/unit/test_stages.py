@@ -54,7 +54,8 @@ def test_registered_is_final():
     (Stage.DECLINED, Outcome.NOT_AT_HOME, Stage.DECLINED),
     (Stage.UNREACHABLE, Outcome.NOT_AT_HOME, Stage.UNREACHABLE),
     (Stage.REGISTERED, Outcome.NOT_INTERESTED, Stage.REGISTERED),
-    (Stage.INTERESTED, Outcome.REGISTERED, Stage.REGISTERED),
+    (Stage.INTERESTED, Outcome.REGISTERED, Stage.INTERESTED),
+    (Stage.NEW, Outcome.REGISTERED, Stage.INTERESTED),
 ])
 def test_a_visit_moves_the_stage_forward_only(current, outcome, expected):
     assert stages.stage_after_visit(current, outcome) is expected

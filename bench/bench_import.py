@@ -1,0 +1,213 @@
+"""How fast a lead list is imported, against a bare bulk insert of the same rows into the same database.
+
+    .venv/bin/python bench/bench_import.py [--rows 100000] [--postgres URL] [--skip-postgres]
+
+Generates a CSV as an agency would send it (semicolons, Indonesian headers, NIKs and phones written in
+the usual ways, desa names with prefixes and misspellings, a few bad and repeated rows), then for each
+database — a fresh SQLite file and a PostgreSQL database (default `bench_sasar`, dropped and rebuilt) —
+1. imports it through the real importer (`crm.leads.intake.import_file`, as `sasar import-leads` does):
+   read, map, validate, de-duplicate and save, timed up to and including the commit;
+2. empties the prospect table and times a bare bulk insert (`INSERT … executemany` in chunks of 1,000)
+   of the same rows, already in memory, into the same table.
+It prints rows/s for both, their ratio, and the process's peak memory.
+"""
+
+import argparse
+import csv
+import random
+import resource
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask_migrate import upgrade  # noqa: E402
+
+from crm import create_app  # noqa: E402
+from crm.extensions import db  # noqa: E402
+from crm.leads.importer import ImportLimits  # noqa: E402
+from crm.leads.intake import Submission, import_file  # noqa: E402
+from crm.models import BatchSource, Prospect, Region, RegionLevel, Sector, Stage  # noqa: E402
+from crm.models.base import utcnow  # noqa: E402
+from crm.reference import agency_by_code, branch_by_code, load_reference_data  # noqa: E402
+
+FIRST = ("Ahmad", "Moh.", "Abdul", "Slamet", "Sutrisno", "Hasan", "Imam", "Samsul", "Agus", "Bambang", "Rudi",
+         "Sugeng", "Siti", "Sri", "Nur", "Dewi", "Ratna", "Yuli", "Sumiati", "Rohmah", "Fatimah", "Aminah",
+         "Halimah", "Lilik", "Endang", "Wahyuni", "Joko", "Yusuf", "Hori", "Sahri", "Junaidi", "Fathor")
+MIDDLE = ("", "", "Nur", "Abdul", "Dwi", "Tri", "Eka", "Sri", "Budi", "Rahmat", "Hadi", "Indah", "Arif", "Wahyu",
+          "Putri", "Sari", "Adi", "Jaya", "Kurnia", "Mulya")
+FAMILY = ("Hidayat", "Rahman", "Santoso", "Wahyudi", "Hasanah", "Fauziah", "Sholeh", "Maulana", "Efendi",
+          "Prasetyo", "Kurniawan", "Rahmawati", "Susanti", "Hariyanto", "Jamil", "Anwar", "Mansur", "Zainal",
+          "Kholil", "Syamsuddin", "Saputra", "Lestari", "Permana", "Wibowo", "Setiawan", "Utomo", "Purnomo")
+WORK = ("Nelayan", "Pembudidaya ikan", "Peternak sapi", "Petani tembakau", "Buruh tani", "Pedagang pasar",
+        "Tukang ojek", "Penjahit", "Pengrajin batik", "Penjual gorengan", "Montir", "Perangkat desa", "")
+MOBILE = ("812", "813", "821", "822", "852", "853", "857", "858", "877", "878", "895", "896")
+HEADER = ("No", "Nama Lengkap", "NIK", "No HP", "Alamat", "Desa/Kel", "Kecamatan", "Pekerjaan")
+
+
+def _nik(rng: random.Random, kecamatan: str) -> str:
+    born = date(rng.randint(1960, 2004), rng.randint(1, 12), rng.randint(1, 28))
+    day = born.day + (40 if rng.random() < 0.45 else 0)
+    return f"3512{kecamatan}{day:02d}{born:%m%y}{rng.randint(1, 9999):04d}"
+
+
+def _written_phone(rng: random.Random, digits: str) -> str:
+    form = rng.random()
+    if form < 0.55:
+        return "0" + digits
+    if form < 0.7:
+        return f"0{digits[:3]}-{digits[3:7]}-{digits[7:]}"
+    if form < 0.85:
+        return f"+62 {digits[:3]} {digits[3:7]} {digits[7:]}"
+    if form < 0.95:
+        return "62" + digits
+    return digits
+
+
+def _written_place(rng: random.Random, name: str) -> str:
+    form = rng.random()
+    if form < 0.6:
+        return name
+    if form < 0.75:
+        return "Ds. " + name
+    if form < 0.85:
+        return name.upper()
+    if form < 0.95:
+        return "Desa " + name.lower()
+    return name[:-1] + ("a" if name[-1] != "a" else "e")  # a small misspelling
+
+
+def write_csv(path: Path, rows: int, places: list[tuple[str, str, str]], seed: int = 2024) -> None:
+    rng = random.Random(seed)
+    niks, phones = set(), set()
+    written = []
+    with open(path, "w", encoding="cp1252", errors="replace", newline="") as handle:
+        out = csv.writer(handle, delimiter=";")
+        out.writerow(HEADER)
+        for number in range(1, rows + 1):
+            desa, kecamatan, code = rng.choice(places)
+            name = " ".join(part for part in (rng.choice(FIRST), rng.choice(MIDDLE), rng.choice(FAMILY)) if part)
+            nik = _nik(rng, code)
+            while nik in niks:
+                nik = _nik(rng, code)
+            niks.add(nik)
+            digits = rng.choice(MOBILE) + str(rng.randint(10_000_000, 99_999_999))
+            while digits in phones:
+                digits = rng.choice(MOBILE) + str(rng.randint(10_000_000, 99_999_999))
+            phones.add(digits)
+            roll = rng.random()
+            if roll < 0.01 and written:  # the same person typed twice
+                row = list(rng.choice(written))
+                row[0] = str(number)
+            else:
+                row = [str(number), name, nik if rng.random() < 0.9 else "", _written_phone(rng, digits),
+                       f"Dusun Krajan RT {rng.randint(1, 9):02d}/RW {rng.randint(1, 5):02d}",
+                       _written_place(rng, desa), kecamatan, rng.choice(WORK)]
+                if roll > 0.985:
+                    row[2] = nik[:15]  # a NIK a digit short
+                elif roll > 0.98:
+                    row[3] = "0812"  # not a phone number
+                if len(written) < 5000:
+                    written.append(row)
+            out.writerow(row)
+
+
+def bare_rows(path: Path, branch_id: int, agency_id: int) -> list[dict]:
+    now = utcnow()
+    with open(path, encoding="cp1252", newline="") as handle:
+        reader = csv.reader(handle, delimiter=";")
+        next(reader)
+        return [{"branch_id": branch_id, "name": row[1], "nik": row[2][:16] or None, "phone": row[3][:20] or None,
+                 "address": row[4], "kecamatan_id": None, "desa_id": None, "place_as_given": row[5],
+                 "occupation": row[7], "business_name": None, "sector": Sector.OTHER, "stage": Stage.NEW,
+                 "stage_changed_at": now, "source_agency_id": agency_id, "source_reference": None,
+                 "lead_batch_id": None, "latitude": None, "longitude": None, "created_at": now, "updated_at": now}
+                for row in reader]
+
+
+def reset(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench(label: str, url: str, csv_path: Path, rows: int, workdir: Path) -> None:
+    reset(url)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "SASAR_IMPORT_MAX_ROWS": rows * 2})
+    app.instance_path = str(workdir / f"instance-{label}")
+    with app.app_context():
+        upgrade()
+        load_reference_data()
+        branch, agency = branch_by_code("SBO"), agency_by_code("DISNAKKAN")
+        submission = Submission(branch.id, agency.id, None, BatchSource.CLI)
+        db.session.commit()
+
+        before = peak_mb()
+        started = time.perf_counter()
+        result = import_file(csv_path, submission=submission, limits=ImportLimits.from_config(app.config),
+                             uploads=Path(app.instance_path) / "uploads")
+        db.session.commit()
+        imported = time.perf_counter() - started
+        after = peak_mb()
+        summary = result.summary()
+
+        db.session.execute(sa.delete(Prospect))
+        db.session.commit()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(sa.text("VACUUM ANALYZE prospect" if "postgresql" in url else "VACUUM"))
+        data = bare_rows(csv_path, branch.id, agency.id)
+        table = Prospect.__table__
+        started = time.perf_counter()
+        for start in range(0, len(data), 1000):
+            db.session.execute(sa.insert(table), data[start:start + 1000])
+        db.session.commit()
+        bare = time.perf_counter() - started
+
+    import_rate, bare_rate = rows / imported, len(data) / bare
+    print(f"{label}: import {summary['rows']:,} rows in {imported:.2f} s = {import_rate:,.0f} rows/s "
+          f"(created {summary['created']:,}, duplicates {summary['duplicates']:,}, possible duplicates "
+          f"{summary['possible_duplicates']:,}, invalid {summary['invalid']:,}, unresolved places "
+          f"{result.unresolved_places:,})")
+    print(f"{label}: bare bulk insert {len(data):,} rows in {bare:.2f} s = {bare_rate:,.0f} rows/s")
+    print(f"{label}: import / bare = {import_rate / bare_rate:.2f}; peak memory {before:.0f} MB before the import, "
+          f"{after:.0f} MB after")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/bench_sasar")
+    parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="sasar-bench-") as tmp:
+        workdir = Path(tmp)
+        setup = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'places.sqlite'}", "SECRET_KEY": "b"})
+        with setup.app_context():
+            upgrade()
+            load_reference_data()
+            places = [(desa.name, desa.parent.name, desa.parent.code[-2:]) for desa in db.session.scalars(
+                sa.select(Region).where(Region.level == RegionLevel.DESA))]
+        csv_path = workdir / "leads.csv"
+        write_csv(csv_path, args.rows, places)
+        print(f"generated {args.rows:,} rows, {csv_path.stat().st_size / 1e6:.1f} MB (semicolon CSV, Windows-1252)")
+        if args.only != "postgresql":
+            bench("sqlite", f"sqlite:///{workdir / 'bench.sqlite'}", csv_path, args.rows, workdir)
+        if not args.skip_postgres and args.only != "sqlite":
+            bench("postgresql", args.postgres, csv_path, args.rows, workdir)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,221 @@
+"""The three ways a list comes in, each a thin sequence over the one pipeline in importer.py:
+
+- a file in one go (the CLI): read, check and save — or, as a dry run, only count;
+- a file through the portal: stored, previewed (nothing saved but the batch and its problem rows),
+  re-previewed after the liaison corrects the mapping or sheet, then committed;
+- leads sent as JSON by an agency's own system (the API), idempotent on the agency's reference.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from crm.errors import Conflict
+from crm.extensions import db
+from crm.leads.dedup import RowStatus
+from crm.leads.importer import (
+    ImportLimits,
+    ImportResult,
+    ImportTarget,
+    LeadFile,
+    MappingIncomplete,
+    mapping_problem,
+    open_lead_file,
+    run_pipeline,
+)
+from crm.leads.mapping import LeadField, mapping_from_names, mapping_names, remember_mapping, remembered_mapping
+from crm.leads.reading import cell_text, peek
+from crm.leads.storage import StoredFile, store_path, stored_path, too_large
+from crm.leads.validation import LeadInput, is_blank
+from crm.models import BatchSource, BatchStatus, LeadBatch, LeadRow, LeadRowStatus
+from crm.models.base import utcnow
+
+SAMPLE_ROWS = 3
+API_FIELDS = (LeadField.REFERENCE, LeadField.NAME, LeadField.NIK, LeadField.PHONE, LeadField.ADDRESS,
+              LeadField.DESA, LeadField.KECAMATAN, LeadField.OCCUPATION, LeadField.BUSINESS_TYPE,
+              LeadField.BUSINESS_NAME)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """Who sends a list, for whom, and how."""
+
+    branch_id: int
+    agency_id: int
+    user_id: int | None
+    source: BatchSource
+
+
+def _new_batch(submission: Submission, stored: StoredFile | None, status: BatchStatus) -> LeadBatch:
+    batch = LeadBatch(branch_id=submission.branch_id, agency_id=submission.agency_id,
+                      submitted_by_id=submission.user_id, source=submission.source, status=status)
+    if stored is not None:
+        batch.filename, batch.file_sha256, batch.file_size = stored.filename, stored.sha256, stored.size
+    db.session.add(batch)
+    db.session.flush()
+    return batch
+
+
+def _describe(batch: LeadBatch, lead_file: LeadFile) -> None:
+    table = lead_file.table
+    batch.file_format, batch.encoding, batch.delimiter = table.format, table.encoding, table.delimiter
+    batch.sheet_name, batch.header_row, batch.header = table.sheet, lead_file.header_row, lead_file.header
+    batch.column_mapping = mapping_names(lead_file.mapping)
+
+
+def _record(batch: LeadBatch, result: ImportResult) -> None:
+    batch.rows_total, batch.created_count, batch.duplicate_count = result.rows, result.created, result.duplicates
+    batch.possible_duplicate_count, batch.invalid_count = result.possible_duplicates, result.invalid
+    batch.unresolved_place_count = result.unresolved_places
+
+
+def _require_mapping(lead_file: LeadFile) -> None:
+    problem = mapping_problem(lead_file.mapping)
+    if problem is not None:
+        raise MappingIncomplete(problem, header=lead_file.header)
+
+
+def import_file(path: Path, *, submission: Submission, limits: ImportLimits, uploads: Path,
+                sheet: str | None = None, dry_run: bool = False, keep_outcomes: int = 20) -> ImportResult:
+    """Read, check and save a list in one go (a dry run saves nothing, not even the file). The caller commits."""
+    if path.stat().st_size > limits.max_bytes:
+        raise too_large(limits.max_bytes)
+    remembered = remembered_mapping(submission.agency_id)
+    if dry_run:
+        with open_lead_file(path, sheet=sheet, remembered=remembered) as lead_file:
+            _require_mapping(lead_file)
+            target = ImportTarget(submission.branch_id, submission.agency_id)
+            return run_pipeline(lead_file.leads, labels=lead_file.labels, target=target, limits=limits,
+                                keep_outcomes=keep_outcomes)
+    stored = store_path(path, uploads, limits.max_bytes)
+    batch = _new_batch(submission, stored, BatchStatus.COMMITTED)
+    with open_lead_file(stored.path, sheet=sheet, remembered=remembered) as lead_file:
+        _require_mapping(lead_file)
+        _describe(batch, lead_file)
+        target = ImportTarget(submission.branch_id, submission.agency_id, batch.id, save=True)
+        result = run_pipeline(lead_file.leads, labels=lead_file.labels, target=target, limits=limits,
+                              keep_outcomes=keep_outcomes)
+    _record(batch, result)
+    batch.committed_at = utcnow()
+    return result
+
+
+# --- the portal: preview, correct, commit -------------------------------------------------------------
+
+@dataclass
+class Preview:
+    batch: LeadBatch
+    mapping_problem: object | None = None  # a lazy message when the columns cannot be imported yet
+    sheet_names: list[str] = field(default_factory=list)
+    samples: list[list[str]] = field(default_factory=list)  # the first data rows, to help map the columns
+
+
+def start_preview(stored: StoredFile, *, submission: Submission, limits: ImportLimits, uploads: Path,
+                  sheet: str | None = None) -> Preview:
+    """A batch in preview for a stored file: counted and its problem rows kept, no prospect created yet."""
+    batch = _new_batch(submission, stored, BatchStatus.PREVIEW)
+    batch.sheet_name = sheet or None
+    return refresh_preview(batch, limits=limits, uploads=uploads)
+
+
+def _require_preview(batch: LeadBatch) -> None:
+    if batch.status is not BatchStatus.PREVIEW:
+        raise Conflict(_l("This list has already been saved."))
+
+
+def refresh_preview(batch: LeadBatch, *, limits: ImportLimits, uploads: Path,
+                    mapping: list[LeadField | None] | None = None, sheet: str | None = None,
+                    remember: bool = False) -> Preview:
+    """Count the stored file again, with a corrected mapping or another sheet; the caller commits.
+
+    With `remember`, the mapping becomes the agency's choice for these column titles.
+    """
+    _require_preview(batch)
+    db.session.execute(delete(LeadRow).where(LeadRow.batch_id == batch.id))
+    if sheet is not None and sheet != batch.sheet_name:
+        batch.sheet_name, batch.column_mapping = sheet, None
+    if mapping is None and batch.column_mapping is not None:
+        mapping = mapping_from_names(batch.column_mapping)
+    path = stored_path(uploads, batch.file_sha256)
+    with open_lead_file(path, sheet=batch.sheet_name, mapping=mapping,
+                        remembered=remembered_mapping(batch.agency_id)) as lead_file:
+        _describe(batch, lead_file)
+        if remember:
+            remember_mapping(batch.agency_id, lead_file.header, lead_file.mapping)
+        first, leads = peek(lead_file.leads, SAMPLE_ROWS)
+        preview = Preview(batch, mapping_problem(lead_file.mapping), lead_file.table.sheet_names,
+                          [[cell_text(cell) for cell in lead.cells] for lead in first])
+        if preview.mapping_problem is not None:
+            _record(batch, ImportResult())
+            return preview
+        target = ImportTarget(batch.branch_id, batch.agency_id, batch.id)
+        _record(batch, run_pipeline(leads, labels=lead_file.labels, target=target, limits=limits,
+                                    keep_outcomes=0))
+    return preview
+
+
+def commit_batch(batch: LeadBatch, *, limits: ImportLimits, uploads: Path) -> ImportResult:
+    """Save the previewed list: the rows are checked again against what Sasar holds now. The caller commits."""
+    _require_preview(batch)
+    db.session.execute(delete(LeadRow).where(LeadRow.batch_id == batch.id))
+    mapping = mapping_from_names(batch.column_mapping) if batch.column_mapping else None
+    with open_lead_file(stored_path(uploads, batch.file_sha256), sheet=batch.sheet_name, mapping=mapping,
+                        remembered=remembered_mapping(batch.agency_id)) as lead_file:
+        _require_mapping(lead_file)
+        _describe(batch, lead_file)
+        target = ImportTarget(batch.branch_id, batch.agency_id, batch.id, save=True)
+        result = run_pipeline(lead_file.leads, labels=lead_file.labels, target=target, limits=limits,
+                              keep_outcomes=0)
+    _record(batch, result)
+    batch.status, batch.committed_at = BatchStatus.COMMITTED, utcnow()
+    return result
+
+
+def discard_preview(batch: LeadBatch) -> None:
+    """Forget a preview that was not wanted (the stored file stays: other batches may share it)."""
+    _require_preview(batch)
+    db.session.delete(batch)
+
+
+# --- the API -------------------------------------------------------------------------------------------
+
+def import_api_leads(items: list[dict[LeadField, str | None]], *, submission: Submission,
+                     limits: ImportLimits) -> ImportResult:
+    """Leads sent by an agency's system; every item gets an outcome. The caller commits.
+
+    An item whose reference the agency sent before answers with that earlier result (`replayed`)
+    and creates nothing; a call made only of such items leaves no batch behind.
+    """
+    batch = _new_batch(submission, None, BatchStatus.COMMITTED)
+    batch.header = [lead_field.value for lead_field in API_FIELDS]
+    leads = [LeadInput(index, {lead_field: value for lead_field, value in item.items()
+                               if value is not None and not is_blank(value)},
+                       [item.get(lead_field) or "" for lead_field in API_FIELDS])
+             for index, item in enumerate(items, start=1)]
+    target = ImportTarget(submission.branch_id, submission.agency_id, batch.id, save=True)
+    result = run_pipeline(leads, labels={lead_field: lead_field.value for lead_field in LeadField}, target=target,
+                          limits=limits, keep_outcomes=None, all_ids=True)
+    _mark_replays(result)
+    if result.outcomes and all(outcome.replayed for outcome in result.outcomes):
+        db.session.execute(delete(LeadRow).where(LeadRow.batch_id == batch.id))
+        db.session.delete(batch)
+        result.batch_id = None
+        return result
+    _record(batch, result)
+    batch.committed_at = utcnow()
+    return result
+
+
+def _mark_replays(result: ImportResult) -> None:
+    replays = [outcome for outcome in result.outcomes if outcome.status is RowStatus.DUPLICATE
+               and outcome.matched_on == "reference" and outcome.prospect_id and outcome.earlier_row is None]
+    if not replays:
+        return
+    flagged = set(db.session.scalars(select(LeadRow.prospect_id).where(
+        LeadRow.status == LeadRowStatus.POSSIBLE_DUPLICATE,
+        LeadRow.prospect_id.in_([outcome.prospect_id for outcome in replays]))))
+    for outcome in replays:
+        outcome.replayed = True
+        outcome.status = RowStatus.POSSIBLE_DUPLICATE if outcome.prospect_id in flagged else RowStatus.CREATED

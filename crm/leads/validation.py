@@ -1,0 +1,156 @@
+"""Checking one lead: each value present must be well formed, a name and a NIK or phone are needed.
+
+A row is refused with one reason per problem, each naming the column as the agency wrote it. A
+place that matches no region does not refuse the row: its location is kept as given, unresolved.
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+
+from crm.leads.mapping import LeadField
+from crm.leads.reading import Cell, cell_text
+from crm.leads.sectors import sector_for
+from crm.models import Sector
+from crm.people import names, nik, phone
+from crm.people.problems import Problem, Refused
+from crm.reference import PlaceMatch, PlaceMatcher
+
+MESSAGES = {
+    "nik_or_phone_missing": _l("%(field)s: a lead needs a NIK or a phone number; both are empty."),
+    "text_too_long": _l("%(field)s: at most %(max)d characters; this has %(count)d."),
+}
+TEMPLATES = {**nik.MESSAGES, **phone.MESSAGES, **names.MESSAGES, **MESSAGES}
+
+MAX_LENGTHS = {
+    LeadField.ADDRESS: 255, LeadField.OCCUPATION: 120, LeadField.BUSINESS_TYPE: 120,
+    LeadField.BUSINESS_NAME: 160, LeadField.REFERENCE: 64, LeadField.DESA: 80, LeadField.KECAMATAN: 80,
+}
+PLACE_AS_GIVEN_LENGTH = 160
+# What people type in a cell to say "nothing here".
+_PLACEHOLDER = re.compile(r"^(?:[-–—_.\s/]*|0+|tidak ada|tdk ada|belum ada|blm ada|kosong|nihil|n/?a|none|null)$",
+                          re.IGNORECASE)
+
+
+def is_blank(cell: Cell | None) -> bool:
+    if cell is None:
+        return True
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        return cell == 0
+    return bool(_PLACEHOLDER.match(cell))
+
+
+@dataclass(slots=True)
+class LeadInput:
+    """One lead as sent: its row number, its values by field (blank ones left out) and its original cells."""
+
+    row: int
+    values: dict[LeadField, Cell]
+    cells: list[Cell]
+
+
+@dataclass(slots=True)
+class CheckedLead:
+    row: int
+    cells: list[Cell]
+    problems: list[Problem] = field(default_factory=list)
+    name: str = ""
+    nik: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    occupation: str | None = None
+    business_name: str | None = None
+    reference: str | None = None
+    sector: Sector = Sector.OTHER
+    place: PlaceMatch | None = None
+    place_as_given: str | None = None
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    @property
+    def place_unresolved(self) -> bool:
+        return self.place is not None and not self.place.resolved
+
+    @property
+    def desa_id(self) -> int | None:
+        return self.place.desa_id if self.place else None
+
+    @property
+    def kecamatan_id(self) -> int | None:
+        return self.place.kecamatan_id if self.place else None
+
+    @property
+    def latitude(self) -> Decimal | None:
+        return self.place.latitude if self.place else None
+
+    @property
+    def longitude(self) -> Decimal | None:
+        return self.place.longitude if self.place else None
+
+
+def problem_from_dict(stored: dict) -> Problem:
+    """A stored reason back as a Problem that renders in the reader's language."""
+    code = stored.get("code", "")
+    template = TEMPLATES.get(code, "%(field)s: " + code)
+    return Problem(code, stored.get("field", ""), template, stored.get("params") or {})
+
+
+class Validator:
+    """Checks leads against the rules; `labels` names each field as the sender's column does."""
+
+    def __init__(self, matcher: PlaceMatcher, labels: dict[LeadField, str]):
+        self.matcher = matcher
+        self.labels = {lead_field: labels.get(lead_field) or str(lead_field.value) for lead_field in LeadField}
+
+    def _text(self, lead: LeadInput, lead_field: LeadField, checked: CheckedLead) -> str | None:
+        value = lead.values.get(lead_field)
+        if value is None:
+            return None
+        text = " ".join(cell_text(value).split())
+        limit = MAX_LENGTHS.get(lead_field)
+        if limit and len(text) > limit:
+            checked.problems.append(Problem("text_too_long", self.labels[lead_field], MESSAGES["text_too_long"],
+                                            {"max": limit, "count": len(text)}))
+            return None
+        return text
+
+    def check(self, lead: LeadInput) -> CheckedLead:
+        checked = CheckedLead(lead.row, lead.cells)
+        values = lead.values
+        try:
+            checked.name = names.parse_name(values.get(LeadField.NAME), self.labels[LeadField.NAME])
+        except Refused as refused:
+            checked.problems.append(refused.problem)
+        raw_nik, raw_phone = values.get(LeadField.NIK), values.get(LeadField.PHONE)
+        if raw_nik is not None:
+            try:
+                checked.nik = nik.parse_nik(raw_nik, self.labels[LeadField.NIK])
+            except Refused as refused:
+                checked.problems.append(refused.problem)
+        if raw_phone is not None:
+            try:
+                checked.phone = phone.parse_phone(raw_phone, self.labels[LeadField.PHONE])
+            except Refused as refused:
+                checked.problems.append(refused.problem)
+        if raw_nik is None and raw_phone is None:
+            both = f"{self.labels[LeadField.NIK]} / {self.labels[LeadField.PHONE]}"
+            checked.problems.append(Problem("nik_or_phone_missing", both, MESSAGES["nik_or_phone_missing"]))
+        checked.address = self._text(lead, LeadField.ADDRESS, checked)
+        occupation = self._text(lead, LeadField.OCCUPATION, checked)
+        business_type = self._text(lead, LeadField.BUSINESS_TYPE, checked)
+        checked.occupation = occupation or business_type
+        checked.business_name = self._text(lead, LeadField.BUSINESS_NAME, checked)
+        checked.reference = self._text(lead, LeadField.REFERENCE, checked)
+        checked.sector = sector_for(occupation, business_type)
+        desa = self._text(lead, LeadField.DESA, checked)
+        kecamatan = self._text(lead, LeadField.KECAMATAN, checked)
+        if desa or kecamatan:
+            checked.place = self.matcher.match(desa, kecamatan)
+            if not checked.place.resolved:
+                checked.place_as_given = ", ".join(part for part in (desa, kecamatan) if part)[
+                    :PLACE_AS_GIVEN_LENGTH]
+        return checked

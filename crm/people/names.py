@@ -1,0 +1,80 @@
+"""People's names: tidying what was typed, and telling when two names are very probably the same person.
+
+A name is kept as written (apart from spacing): `Pak Jamalûddin` stays so. For comparing, a key drops
+case, accents, punctuation and honorifics, and writes the many spellings of Muhammad one way.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from flask_babel import lazy_gettext as _l
+from rapidfuzz import fuzz, process
+
+from crm.people.problems import Problem, Refused
+
+NAME_MAX_LENGTH = 160
+# Two keys scoring at least this (rapidfuzz ratio, 0–100) are "very similar".
+SIMILAR_NAME_SCORE = 90
+
+_SPACES = re.compile(r"\s+")
+_NOT_LETTERS = re.compile(r"[^a-z ]+")
+HONORIFICS = frozenset({
+    "pak", "bapak", "bpk", "bu", "ibu", "mbak", "mas", "sdr", "sdri", "saudara", "saudari", "tn", "ny", "nn",
+    "h", "hj", "haji", "hajjah", "kh", "ust", "ustadz", "dr", "ir", "drs", "dra", "st", "se", "spd", "amd",
+    "mr", "mrs", "ms",
+})
+SPELLINGS = {
+    "moh": "muhammad", "mohd": "muhammad", "muh": "muhammad", "moch": "muhammad", "mochamad": "muhammad",
+    "mochammad": "muhammad", "mohamad": "muhammad", "mohammad": "muhammad", "muhamad": "muhammad",
+    "muhammat": "muhammad", "mhd": "muhammad", "abd": "abdul",
+}
+
+MESSAGES = {
+    "name_missing": _l("%(field)s: the name is empty."),
+    "name_no_letters": _l("%(field)s: “%(value)s” is not a name (it has no letters)."),
+    "name_too_long": _l("%(field)s: a name may have at most %(max)d characters; this one has %(count)d."),
+}
+
+
+def clean_name(value) -> str:
+    """The name as typed, with spacing tidied and characters in one Unicode form."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+
+
+def parse_name(value, field: str = "Name") -> str:
+    """A usable name, or Refused: empty, without a single letter, or too long for the record."""
+    name = clean_name(value if value is not None else "")
+    if not name:
+        raise Refused(Problem("name_missing", field, MESSAGES["name_missing"]))
+    if not any(ch.isalpha() for ch in name):
+        raise Refused(Problem("name_no_letters", field, MESSAGES["name_no_letters"], {"value": name[:40]}))
+    if len(name) > NAME_MAX_LENGTH:
+        raise Refused(Problem("name_too_long", field, MESSAGES["name_too_long"],
+                              {"max": NAME_MAX_LENGTH, "count": len(name)}))
+    return name
+
+
+@lru_cache(maxsize=65536)
+def name_key(name: str) -> str:
+    """A comparison key: `Pak Moh. Jamalûddin` and `moh jamaluddin` both give `muhammad jamaluddin`."""
+    plain = unicodedata.normalize("NFKD", name.casefold()).encode("ascii", "ignore").decode("ascii")
+    words = _NOT_LETTERS.sub(" ", plain.replace("'", "")).split()
+    kept = [SPELLINGS.get(word, word) for word in words if word not in HONORIFICS]
+    return " ".join(kept or words)
+
+
+def name_similarity(first: str, second: str) -> float:
+    """0–100: how alike two names are once honorifics, case and spelling are set aside."""
+    return fuzz.ratio(name_key(first), name_key(second))
+
+
+def most_similar(key: str, keys: list[str]) -> tuple[int, float] | None:
+    """The index and score of the key in `keys` most like `key`, if one is very similar."""
+    if not key or not keys:
+        return None
+    found = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=SIMILAR_NAME_SCORE)
+    if found is None:
+        return None
+    _, score, index = found
+    return index, score

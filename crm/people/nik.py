@@ -1,0 +1,103 @@
+"""NIK, the 16-digit number on the KTP identity card (shared/DOMAIN.md).
+
+Digits 1–6 are the region (province, regency, kecamatan), 7–12 the date of birth as DDMMYY with 40
+added to the day for women, 13–16 a serial that is never 0000. `stdnum.id.nik` checks the length,
+the province and regency and the date; the kecamatan 00 and serial 0000 rules are ours.
+Spreadsheets keep only 15 significant digits of a number, so a NIK that arrives as a number (or as
+its scientific notation, `3.51204E+15`) has lost digits and is refused with a hint to use text.
+"""
+
+import re
+from functools import lru_cache
+
+from flask_babel import lazy_gettext as _l
+from stdnum.exceptions import ValidationError
+from stdnum.id import nik as stdnum_nik
+
+from crm.people.problems import Problem, Refused
+
+NIK_LENGTH = 16
+_SEPARATORS = re.compile(r"[\s.\-'’`]+")
+_SCIENTIFIC = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*[eE]\s*\+?\s*\d+\s*$")
+
+MESSAGES = {
+    "nik_spreadsheet_number": _l(
+        "%(field)s: the NIK arrived as a spreadsheet number (%(value)s), and spreadsheets keep only 15 digits "
+        "of a number. Format the column as Text and type the NIK again."),
+    "nik_not_digits": _l("%(field)s: a NIK is 16 digits; “%(value)s” holds other characters."),
+    "nik_length": _l("%(field)s: a NIK is 16 digits; this one has %(count)d."),
+    "nik_region": _l("%(field)s: the first six digits (%(region)s) are not a province, regency and kecamatan code."),
+    "nik_birth_date": _l("%(field)s: digits 7–12 (%(digits)s) are not a date of birth (DDMMYY, with 40 added to "
+                         "the day for women)."),
+    "nik_serial": _l("%(field)s: the last four digits are 0000, which no NIK has."),
+}
+
+
+def _refuse(code: str, field: str, **params) -> Refused:
+    return Refused(Problem(code, field, MESSAGES[code], params))
+
+
+def _spreadsheet_text(value: int | float) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e18:
+        return str(int(value))
+    return str(value)
+
+
+@lru_cache(maxsize=2048)
+def _known_regency(first_four: str) -> bool:
+    # stdnum checks the province and regency (digits 1–4) against its register; the rest is a valid stand-in.
+    return stdnum_nik.is_valid(first_four + "01" + "010180" + "0001")
+
+
+@lru_cache(maxsize=65536)
+def _valid_birth_date(ddmmyy: str) -> bool:
+    # Many people share a birthday: asking stdnum once per DDMMYY keeps a long list quick.
+    try:
+        stdnum_nik.get_birth_date("351201" + ddmmyy + "0001")
+    except ValidationError:
+        return False
+    return True
+
+
+def parse_nik(value, field: str = "NIK") -> str:
+    """The NIK as 16 digits, or Refused with the first problem found.
+
+    `value` is the cell as read: text, or a number when a spreadsheet stored it as one. Spaces, dots
+    and dashes are ignored (`3512.0645.0785.0001`). The caller decides what an empty value means.
+    """
+    if isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, int | float):
+        raise _refuse("nik_spreadsheet_number", field, value=_spreadsheet_text(value))
+    text = str(value).strip()
+    if _SCIENTIFIC.match(text):
+        raise _refuse("nik_spreadsheet_number", field, value=text)
+    digits = _SEPARATORS.sub("", text)
+    if not digits.isascii() or not digits.isdigit():
+        raise _refuse("nik_not_digits", field, value=text[:40])
+    if len(digits) != NIK_LENGTH:
+        raise _refuse("nik_length", field, count=len(digits))
+    if not _known_regency(digits[:4]) or digits[4:6] == "00":
+        raise _refuse("nik_region", field, region=digits[:6])
+    if not _valid_birth_date(digits[6:12]):
+        raise _refuse("nik_birth_date", field, digits=digits[6:12])
+    if digits[12:] == "0000":
+        raise _refuse("nik_serial", field)
+    return digits
+
+
+def is_valid_nik(value) -> bool:
+    try:
+        parse_nik(value)
+    except Refused:
+        return False
+    return True
+
+
+def mask_nik(nik: str | None) -> str:
+    """`3512064507850003` → `3512********0003`: the region and the serial, never the date of birth."""
+    if not nik:
+        return ""
+    if len(nik) <= 8:
+        return "*" * len(nik)
+    return nik[:4] + "*" * (len(nik) - 8) + nik[-4:]

@@ -1,0 +1,104 @@
+"""Prospect lists, the prospect page, and assignment to officers."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from crm import reference
+from crm.auth.access import allow
+from crm.errors import DomainError
+from crm.extensions import db
+from crm.models import Prospect, Region, Role, Stage, User, Visit
+from crm.prospects import assignment, scope
+from crm.prospects.listing import ProspectFilter, find_prospects
+from crm.prospects.stages import STAGE_LABELS
+from crm.visits.forms import DECLINE_LABELS, FLAG_LABELS, OUTCOME_LABELS, ReassignForm
+
+bp = Blueprint("prospects", __name__)
+WORKERS = (Role.ADMIN, Role.MANAGER, Role.OFFICER)
+MANAGERS = (Role.ADMIN, Role.MANAGER)
+
+
+@bp.app_template_filter("whatsapp_url")
+def whatsapp_url(e164_phone: str) -> str:
+    return "https://wa.me/" + e164_phone.lstrip("+")
+
+
+def _visible_or_404(prospect_id: int) -> Prospect:
+    prospect = db.session.get(Prospect, prospect_id)
+    if prospect is None or not scope.can_see(current_user, prospect):
+        abort(404)
+    return prospect
+
+
+@bp.get("/prospects")
+@allow(*WORKERS)
+def index():
+    stage = request.args.get("stage")
+    criteria = ProspectFilter(
+        query=request.args.get("q", ""),
+        stage=Stage(stage) if stage in {s.value for s in Stage} else None,
+        kecamatan_id=request.args.get("kecamatan", type=int),
+        mine_only=request.args.get("mine") == "1",
+    )
+    result = find_prospects(current_user, criteria, request.args.get("page", 1, type=int))
+    return render_template("prospects/index.html", result=result, criteria=criteria, stage_labels=STAGE_LABELS,
+                           kecamatan=reference.kecamatan_of(current_user.branch))
+
+
+@bp.get("/prospects/<int:prospect_id>")
+@allow(*WORKERS)
+def detail(prospect_id: int):
+    prospect = _visible_or_404(prospect_id)
+    visits = db.session.scalars(select(Visit).where(Visit.prospect_id == prospect.id)
+                                .options(selectinload(Visit.officer)).order_by(Visit.visited_at.desc())).all()
+    officers = assignment.officers_of(current_user) if current_user.role in MANAGERS else []
+    return render_template("prospects/detail.html", prospect=prospect, visits=visits, officers=officers,
+                           outcome_labels=OUTCOME_LABELS, decline_labels=DECLINE_LABELS, flag_labels=FLAG_LABELS,
+                           stage_labels=STAGE_LABELS, can_work=scope.can_work(current_user, prospect))
+
+
+@bp.post("/prospects/<int:prospect_id>/assign")
+@allow(*MANAGERS)
+def assign_one(prospect_id: int):
+    prospect = _visible_or_404(prospect_id)
+    officer = db.session.get(User, request.form.get("officer", type=int) or 0)
+    try:
+        assignment.reassign_one(prospect, officer, current_user, ip=request.remote_addr)
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s is now assigned to %(officer)s.", name=prospect.name, officer=officer.name), "success")
+    return redirect(url_for("prospects.detail", prospect_id=prospect.id))
+
+
+@bp.route("/prospects/assign", methods=["GET", "POST"])
+@allow(*MANAGERS)
+def assign_bulk():
+    form = ReassignForm()
+    kecamatan = reference.kecamatan_of(current_user.branch)
+    form.kecamatan.choices = [(0, "—")] + [(k.id, k.name) for k in kecamatan]
+    desa = db.session.scalars(select(Region).where(Region.parent_id.in_([k.id for k in kecamatan]))
+                              .order_by(Region.name)).all()
+    form.desa.choices = [(0, "—")] + [(d.id, f"{d.name} ({d.parent.name})") for d in desa]
+    form.officer.choices = [(o.id, o.name) for o in assignment.officers_of(current_user)]
+    selected = None
+    if form.validate_on_submit():
+        selection = assignment.Selection(form.kecamatan.data or None, form.desa.data or None,
+                                         form.only_new.data == "1")
+        if request.form.get("confirm") == "1":
+            try:
+                moved = assignment.reassign_bulk(selection, db.session.get(User, form.officer.data), current_user,
+                                                 ip=request.remote_addr)
+            except DomainError as error:
+                flash(str(error.message), "error")
+            else:
+                db.session.commit()
+                flash(_("%(n)s prospects assigned.", n=moved), "success")
+                return redirect(url_for("prospects.assign_bulk"))
+        else:
+            selected = assignment.count_selected(selection, current_user)
+    return render_template("prospects/assign.html", form=form, selected=selected)

@@ -1,0 +1,1 @@
+"""Registration, contributions, reconciliation with the core system, and targets."""

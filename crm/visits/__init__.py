@@ -1,0 +1,1 @@
+"""Field visits: logging, places and distances, the day plan, and offline sync."""

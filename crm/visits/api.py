@@ -1,0 +1,110 @@
+"""API operations for the officers' app: their prospects, and visits (idempotent on the phone's UUID)."""
+
+import uuid
+from datetime import date, datetime
+
+from flask import current_app, jsonify, request
+from flask_login import current_user
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from crm.api.spec import operation, parse_body
+from crm.api.views import bp
+from crm.extensions import db
+from crm.models import DeclineReason, Outcome, PositionSource, Prospect, Role, Stage
+from crm.prospects import scope
+from crm.prospects.stages import OPEN_STAGES
+from crm.visits import geo
+from crm.visits.recording import FlagRules, RecordedVisit, VisitReport, record_visit
+
+FIELD_ROLES = (Role.ADMIN, Role.MANAGER, Role.OFFICER)
+
+
+class VisitIn(BaseModel):
+    id: uuid.UUID = Field(description="Made on the phone; sending the same id again stores nothing new")
+    prospect_id: int
+    outcome: Outcome
+    visited_at: datetime | None = Field(None, description="When the visit happened (default: now)")
+    decline_reason: DeclineReason | None = None
+    notes: str | None = Field(None, max_length=2000)
+    next_follow_up: date | None = None
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    accuracy_m: float | None = Field(None, ge=0)
+    position_source: PositionSource | None = None
+
+
+class VisitOut(BaseModel):
+    id: uuid.UUID
+    prospect_id: int
+    outcome: Outcome
+    visited_at: datetime
+    stage: Stage
+    distance_m: float | None
+    flagged: bool
+    flag_reason: str | None
+    created: bool = Field(description="False when this id had already been received")
+
+
+class ProspectOut(BaseModel):
+    id: int
+    name: str
+    stage: Stage
+    phone: str | None
+    desa: str | None
+    kecamatan: str | None
+    latitude: float | None
+    longitude: float | None
+    next_follow_up: date | None
+    assigned_to_me: bool
+
+
+class ProspectList(BaseModel):
+    items: list[ProspectOut]
+
+
+def report_from(body: VisitIn) -> VisitReport:
+    return VisitReport(
+        prospect_id=body.prospect_id, client_uuid=body.id, outcome=body.outcome, visited_at=body.visited_at,
+        decline_reason=body.decline_reason, notes=body.notes, next_follow_up=body.next_follow_up,
+        latitude=body.latitude, longitude=body.longitude, accuracy_m=body.accuracy_m,
+        position_source=body.position_source or (PositionSource.GPS if body.latitude is not None else None),
+    )
+
+
+def visit_out(recorded: RecordedVisit) -> VisitOut:
+    visit = recorded.visit
+    return VisitOut(id=visit.client_uuid, prospect_id=visit.prospect_id, outcome=visit.outcome,
+                    visited_at=visit.visited_at, stage=recorded.stage_after, distance_m=visit.distance_m,
+                    flagged=visit.flagged, flag_reason=visit.flag_reason, created=recorded.created)
+
+
+@operation(bp, "GET", "/me/prospects", summary="The officer's open prospects, with stage and location",
+           roles=FIELD_ROLES, response=ProspectList, tags=("visits",))
+def my_prospects():
+    prospects = db.session.scalars(
+        select(Prospect).where(scope.visibility_filter(current_user),
+                               Prospect.stage.in_((Stage.NEW, *OPEN_STAGES)))
+        .options(selectinload(Prospect.desa), selectinload(Prospect.kecamatan))
+        .order_by(Prospect.name, Prospect.id).limit(2000)).all()
+    items = []
+    for prospect in prospects:
+        place = geo.known_location(prospect)
+        items.append(ProspectOut(
+            id=prospect.id, name=prospect.name, stage=prospect.stage, phone=prospect.phone,
+            desa=prospect.desa.name if prospect.desa else None,
+            kecamatan=prospect.kecamatan.name if prospect.kecamatan else None,
+            latitude=place.latitude if place else None, longitude=place.longitude if place else None,
+            next_follow_up=prospect.next_follow_up, assigned_to_me=prospect.assigned_officer_id == current_user.id))
+    return jsonify(ProspectList(items=items).model_dump(mode="json"))
+
+
+@operation(bp, "POST", "/visits", summary="Log a visit; replaying the same id stores it once",
+           roles=FIELD_ROLES, body=VisitIn, response=VisitOut, tags=("visits",),
+           extra_responses={404: "No such prospect among the officer's"}, success=(201, 200))
+def create_visit():
+    recorded = record_visit(current_user, report_from(parse_body(VisitIn)), FlagRules.from_config(current_app.config),
+                            ip=request.remote_addr)
+    db.session.commit()
+    return jsonify(visit_out(recorded).model_dump(mode="json")), 201 if recorded.created else 200

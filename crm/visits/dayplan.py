@@ -1,0 +1,47 @@
+"""The day plan: today's prospects in a visiting order, nearest first, with each leg's distance."""
+
+from dataclasses import dataclass
+
+from crm.visits.geo import Point, distance_m
+
+
+@dataclass(frozen=True)
+class Stop:
+    item: object
+    point: Point
+    leg_m: float
+
+    @property
+    def geo_uri(self) -> str:
+        """Opens the place in the phone's map app."""
+        lat, lng = f"{self.point.latitude:.6f}", f"{self.point.longitude:.6f}"
+        return f"geo:{lat},{lng}?q={lat},{lng}"
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    start: Point
+    stops: list[Stop]
+    unplaced: list[object]  # prospects with no known location, listed after the route
+
+    @property
+    def total_m(self) -> float:
+        return sum(stop.leg_m for stop in self.stops)
+
+
+def plan_route(start: Point, places: list[tuple[object, Point | None]]) -> DayPlan:
+    """Nearest-neighbour order from `start` over geodesic distances.
+
+    Not the shortest possible tour, but close for a dozen stops, stable, and easy for an officer to follow.
+    Ties keep the order the places were given in.
+    """
+    remaining = [(item, point) for item, point in places if point is not None]
+    unplaced = [item for item, point in places if point is None]
+    stops, here = [], start
+    while remaining:
+        legs = [distance_m(here, point) for _, point in remaining]
+        nearest = min(range(len(remaining)), key=legs.__getitem__)
+        item, point = remaining.pop(nearest)
+        stops.append(Stop(item, point, legs[nearest]))
+        here = point
+    return DayPlan(start, stops, unplaced)

@@ -1,0 +1,52 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, FloatField, HiddenField, RadioField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from crm.models import DeclineReason, Outcome, PositionSource
+
+OUTCOME_LABELS = {
+    Outcome.INTERESTED: _l("Met — interested"),
+    Outcome.NOT_INTERESTED: _l("Met — not interested"),
+    Outcome.NOT_AT_HOME: _l("Not at home"),
+    Outcome.MOVED_AWAY: _l("Moved away"),
+    Outcome.WRONG_ADDRESS: _l("Wrong address"),
+    Outcome.REGISTERED: _l("Registered on the spot"),
+}
+DECLINE_LABELS = {
+    DeclineReason.CANNOT_AFFORD: _l("Cannot afford it"),
+    DeclineReason.ALREADY_COVERED: _l("Already covered"),
+    DeclineReason.DOES_NOT_TRUST: _l("Does not trust it"),
+    DeclineReason.ASK_FAMILY: _l("Must ask family first"),
+    DeclineReason.OTHER: _l("Other reason"),
+}
+FLAG_LABELS = {
+    "far": _l("Far from the prospect's place"),
+    "poor_fix": _l("Imprecise position"),
+    "no_fix": _l("No position"),
+}
+REQUIRED = _l("This field is required.")
+
+
+class VisitForm(FlaskForm):
+    prospect_id = HiddenField()
+    client_uuid = HiddenField()
+    outcome = RadioField(_l("Outcome"), choices=[(o.value, label) for o, label in OUTCOME_LABELS.items()],
+                         validators=[InputRequired(REQUIRED)])
+    decline_reason = SelectField(_l("Why not interested?"),
+                                 choices=[("", "—")] + [(r.value, label) for r, label in DECLINE_LABELS.items()],
+                                 validators=[Optional()])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
+    next_follow_up = DateField(_l("Next follow-up"), validators=[Optional()])
+    latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(-90, 90)])
+    longitude = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(-180, 180)])
+    accuracy_m = FloatField(_l("Accuracy (m)"), validators=[Optional(), NumberRange(min=0)])
+    position_source = HiddenField(default=PositionSource.MANUAL.value)
+
+
+class ReassignForm(FlaskForm):
+    kecamatan = SelectField(_l("Kecamatan"), coerce=int, validators=[Optional()])
+    desa = SelectField(_l("Desa"), coerce=int, validators=[Optional()])
+    only_new = SelectField(_l("Which prospects"), choices=[("1", _l("Untouched leads only")),
+                                                           ("0", _l("All open prospects"))])
+    officer = SelectField(_l("Assign to"), coerce=int, validators=[InputRequired(REQUIRED)])

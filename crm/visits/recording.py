@@ -1,0 +1,129 @@
+"""Recording a visit: one function behind the visit form, the offline sync and the API."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from crm import audit
+from crm.errors import Invalid, NotFound
+from crm.extensions import db
+from crm.models import DeclineReason, Outcome, PositionSource, Prospect, Stage, User, Visit
+from crm.prospects import scope, stages
+from crm.visits import geo
+
+MAX_NOTES = 2000
+CLOCK_SKEW = timedelta(minutes=10)  # phones' clocks run ahead; a visit "from the future" beyond this is a typo
+
+
+@dataclass(frozen=True)
+class VisitReport:
+    """What the officer reported, as plain values."""
+
+    prospect_id: int
+    client_uuid: uuid.UUID
+    outcome: Outcome
+    visited_at: datetime | None = None
+    decline_reason: DeclineReason | None = None
+    notes: str | None = None
+    next_follow_up: date | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    accuracy_m: float | None = None
+    position_source: PositionSource | None = None
+
+
+@dataclass(frozen=True)
+class FlagRules:
+    max_distance_m: float = 2000
+    max_accuracy_m: float = 500
+    good_fix_m: float = 100
+
+    @classmethod
+    def from_config(cls, config) -> "FlagRules":
+        return cls(config.get("SASAR_VISIT_FLAG_DISTANCE_M", 2000), config.get("SASAR_VISIT_FLAG_ACCURACY_M", 500),
+                   config.get("SASAR_GOOD_FIX_M", 100))
+
+
+@dataclass(frozen=True)
+class RecordedVisit:
+    visit: Visit
+    created: bool           # False when the same client UUID had already arrived
+    stage_before: Stage
+    stage_after: Stage
+
+
+def _check(report: VisitReport, now: datetime) -> None:
+    if report.outcome is Outcome.NOT_INTERESTED and report.decline_reason is None:
+        raise Invalid(_l("Say why the person is not interested."), field="decline_reason")
+    if report.notes and len(report.notes) > MAX_NOTES:
+        raise Invalid(_l("Notes can be at most %(n)d characters.", n=MAX_NOTES), field="notes")
+    if report.visited_at is not None and report.visited_at > now + CLOCK_SKEW:
+        raise Invalid(_l("The visit time is in the future."), field="visited_at")
+    visited_on = (report.visited_at or now).date()
+    if report.next_follow_up is not None and report.next_follow_up < visited_on:
+        raise Invalid(_l("The next follow-up cannot be before the visit."), field="next_follow_up")
+    if (report.latitude is None) != (report.longitude is None):
+        raise Invalid(_l("Give both latitude and longitude, or neither."), field="latitude")
+    if report.latitude is not None and not geo.is_plausible(report.latitude, report.longitude):
+        raise Invalid(_l("The position is not a valid latitude/longitude."), field="latitude")
+    if report.accuracy_m is not None and report.accuracy_m < 0:
+        raise Invalid(_l("The accuracy cannot be negative."), field="accuracy_m")
+
+
+def record_visit(officer: User, report: VisitReport, rules: FlagRules, *, ip: str | None = None) -> RecordedVisit:
+    """Store a visit once per client UUID, flag it if far or imprecise, and move the stage by the rules.
+
+    A visit that arrives late (logged offline) is stored as reported; the stage rules are applied to
+    the prospect as it is now, so a prospect registered meanwhile stays registered.
+    """
+    existing = db.session.scalar(select(Visit).where(Visit.client_uuid == report.client_uuid))
+    if existing is not None:
+        if existing.officer_id != officer.id:
+            raise Invalid(_l("This visit id belongs to another officer."), field="client_uuid")
+        stage = existing.prospect.stage
+        return RecordedVisit(existing, False, stage, stage)
+
+    prospect = db.session.get(Prospect, report.prospect_id)
+    if prospect is None or not scope.can_work(officer, prospect):
+        raise NotFound(_l("No such prospect among yours."), field="prospect_id")
+    now = datetime.now(UTC)
+    _check(report, now)
+
+    fix = geo.Point.of(report.latitude, report.longitude)
+    assessment = geo.assess_fix(geo.known_location(prospect), fix, report.accuracy_m,
+                                max_distance_m=rules.max_distance_m, max_accuracy_m=rules.max_accuracy_m)
+    visit = Visit(
+        client_uuid=report.client_uuid, branch_id=prospect.branch_id, prospect=prospect, officer=officer,
+        visited_at=report.visited_at or now, outcome=report.outcome,
+        decline_reason=report.decline_reason if report.outcome is Outcome.NOT_INTERESTED else None,
+        notes=(report.notes or "").strip() or None, next_follow_up=report.next_follow_up,
+        latitude=geo.as_decimal(fix.latitude) if fix else None,
+        longitude=geo.as_decimal(fix.longitude) if fix else None,
+        accuracy_m=report.accuracy_m, position_source=report.position_source if fix else None,
+        distance_m=assessment.distance_m, flagged=assessment.flagged, flag_reason=assessment.flag_reason,
+    )
+    db.session.add(visit)
+
+    stage_before = prospect.stage
+    stages.move(prospect, stages.stage_after_visit(prospect.stage, report.outcome))
+    prospect.next_follow_up = report.next_follow_up if prospect.stage in stages.OPEN_STAGES else None
+    if fix is not None and report.accuracy_m is not None and report.accuracy_m <= rules.good_fix_m \
+            and report.position_source is PositionSource.GPS:
+        prospect.latitude, prospect.longitude = visit.latitude, visit.longitude
+        prospect.location_accuracy_m = report.accuracy_m
+    if prospect.assigned_officer_id is None:
+        prospect.assigned_officer = officer
+    db.session.flush()
+    audit.record("create", "visit", visit.id, actor=officer, branch_id=prospect.branch_id, ip=ip,
+                 after={"prospect_id": prospect.id, "outcome": report.outcome.value,
+                        "stage": [stage_before.value, prospect.stage.value], "flag": assessment.flag_reason})
+    return RecordedVisit(visit, True, stage_before, prospect.stage)
+
+
+def mark_reviewed(visit: Visit, manager: User, *, ip: str | None = None) -> None:
+    visit.reviewed_by = manager
+    visit.reviewed_at = datetime.now(UTC)
+    audit.record("review", "visit", visit.id, actor=manager, branch_id=visit.branch_id, ip=ip)

@@ -1,0 +1,137 @@
+"""The officer's day, the visit form (with its offline sync endpoint), the day plan, flagged visits."""
+
+import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from crm.api.spec import parse_body
+from crm.auth.access import allow
+from crm.errors import DomainError
+from crm.extensions import db
+from crm.models import DeclineReason, Outcome, PositionSource, Prospect, Role, Visit
+from crm.prospects import scope
+from crm.prospects.stages import STAGE_LABELS
+from crm.visits import dayplan, geo
+from crm.visits.api import VisitIn, report_from, visit_out
+from crm.visits.forms import DECLINE_LABELS, FLAG_LABELS, OUTCOME_LABELS, VisitForm
+from crm.visits.recording import FlagRules, VisitReport, mark_reviewed, record_visit
+from crm.visits.today import officer_today
+
+bp = Blueprint("visits", __name__)
+FIELD_ROLES = (Role.ADMIN, Role.MANAGER, Role.OFFICER)
+MANAGERS = (Role.ADMIN, Role.MANAGER)
+
+
+def _local_today():
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+@bp.get("/today")
+@allow(Role.OFFICER)
+def today():
+    day = _local_today()
+    plan = officer_today(current_user, day, ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    return render_template("visits/today.html", today=plan, stage_labels=STAGE_LABELS,
+                           outcome_labels=OUTCOME_LABELS)
+
+
+@bp.get("/plan")
+@allow(Role.OFFICER)
+def day_plan():
+    tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    todays = officer_today(current_user, _local_today(), tz)
+    lat, lng = request.args.get("lat", type=float), request.args.get("lng", type=float)
+    start = geo.Point(lat, lng) if lat is not None and lng is not None and geo.is_plausible(lat, lng) else None
+    from_phone = start is not None
+    if start is None:
+        covered = [k for k in current_user.kecamatan if k.latitude is not None]
+        start = geo.Point.of(covered[0].latitude, covered[0].longitude) if covered else None
+    plan = dayplan.plan_route(start, [(p, geo.known_location(p)) for p in todays.to_visit]) if start else None
+    return render_template("visits/plan.html", plan=plan, from_phone=from_phone, stage_labels=STAGE_LABELS)
+
+
+def _prospect_for_visit(prospect_id) -> Prospect:
+    prospect = db.session.get(Prospect, prospect_id) if str(prospect_id).isdigit() else None
+    if prospect is None or not scope.can_work(current_user, prospect):
+        abort(404)
+    return prospect
+
+
+@bp.route("/visits/new", methods=["GET", "POST"])
+@allow(*FIELD_ROLES)
+def new_visit():
+    form = VisitForm()
+    prospect = _prospect_for_visit(request.args.get("prospect") or form.prospect_id.data)
+    if request.method == "GET":
+        form.prospect_id.data = prospect.id
+        form.client_uuid.data = str(uuid.uuid4())
+    if form.validate_on_submit():
+        try:
+            report = VisitReport(
+                prospect_id=prospect.id, client_uuid=uuid.UUID(form.client_uuid.data),
+                outcome=Outcome(form.outcome.data),
+                decline_reason=DeclineReason(form.decline_reason.data) if form.decline_reason.data else None,
+                notes=form.notes.data, next_follow_up=form.next_follow_up.data,
+                latitude=form.latitude.data, longitude=form.longitude.data, accuracy_m=form.accuracy_m.data,
+                position_source=PositionSource(form.position_source.data or PositionSource.MANUAL.value),
+            )
+            recorded = record_visit(current_user, report, FlagRules.from_config(current_app.config),
+                                    ip=request.remote_addr)
+        except (DomainError, ValueError) as error:
+            db.session.rollback()
+            message = getattr(error, "message", _("The form has a value Sasar cannot read."))
+            field = getattr(form, getattr(error, "details", {}).get("field", ""), None)
+            if field is not None:
+                field.errors = [*field.errors, str(message)]
+            else:
+                flash(str(message), "error")
+        else:
+            db.session.commit()
+            flash(_("Visit saved. Stage: %(stage)s.", stage=STAGE_LABELS[recorded.stage_after]), "success")
+            if recorded.visit.outcome is Outcome.REGISTERED and "registrations.register" in current_app.view_functions:
+                return redirect(url_for("registrations.register", prospect_id=prospect.id))
+            return redirect(url_for("prospects.detail", prospect_id=prospect.id))
+    return render_template("visits/new.html", form=form, prospect=prospect, stage_labels=STAGE_LABELS,
+                           decline_labels=DECLINE_LABELS)
+
+
+@bp.post("/visits/sync")
+@allow(*FIELD_ROLES)
+def sync_visit():
+    """The visit form's JSON twin for the browser (session + CSRF header), used online and by the offline queue."""
+    body = parse_body(VisitIn)
+    recorded = record_visit(current_user, report_from(body), FlagRules.from_config(current_app.config),
+                            ip=request.remote_addr)
+    db.session.commit()
+    return jsonify(visit_out(recorded).model_dump(mode="json")), 201 if recorded.created else 200
+
+
+@bp.get("/visits/flagged")
+@allow(*MANAGERS)
+def flagged():
+    show_reviewed = request.args.get("reviewed") == "1"
+    query = (select(Visit).join(Visit.prospect).where(Visit.flagged, scope.visibility_filter(current_user))
+             .options(selectinload(Visit.prospect), selectinload(Visit.officer))
+             .order_by(Visit.visited_at.desc()).limit(200))
+    if not show_reviewed:
+        query = query.where(Visit.reviewed_at.is_(None))
+    return render_template("visits/flagged.html", visits=db.session.scalars(query).all(), flag_labels=FLAG_LABELS,
+                           outcome_labels=OUTCOME_LABELS, show_reviewed=show_reviewed)
+
+
+@bp.post("/visits/<int:visit_id>/reviewed")
+@allow(*MANAGERS)
+def review(visit_id: int):
+    visit = db.session.get(Visit, visit_id)
+    if visit is None or not scope.can_see(current_user, visit.prospect):
+        abort(404)
+    mark_reviewed(visit, current_user, ip=request.remote_addr)
+    db.session.commit()
+    flash(_("Visit marked as reviewed."), "success")
+    return redirect(url_for("visits.flagged"))

@@ -1,0 +1,107 @@
+/* The visit form: takes the phone's position, shows the decline reasons only when they apply,
+   and saves through the outbox so that a visit logged without signal is kept and sent later. */
+(function () {
+  "use strict";
+  var form = document.querySelector("[data-visit-form]");
+  if (!form) return;
+  var messages = document.querySelector("template[data-messages]").dataset;
+  var status = form.querySelector("[data-position-status]");
+  var errorBox = form.querySelector("[data-form-error]");
+  var notice = document.querySelector("[data-form-notice]");
+  var params = new URLSearchParams(location.search);
+
+  /* A page served from the offline cache may have been saved for another prospect: the address says which. */
+  if (params.get("prospect")) {
+    form.elements.prospect_id.value = params.get("prospect");
+    if (location.hash.length > 1) {
+      document.querySelector("[data-prospect-name]").textContent = decodeURIComponent(location.hash.slice(1));
+    }
+  }
+
+  function newId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx".replace(/[xy]/g, function (c) {
+      var r = Math.random() * 16 | 0; return (c === "x" ? r : (r & 3 | 8)).toString(16);
+    });
+  }
+  form.elements.client_uuid.value = newId();
+
+  var declineBox = document.querySelector("[data-decline-reason]");
+  function toggleDecline() {
+    var chosen = form.querySelector("input[name=outcome]:checked");
+    declineBox.hidden = !chosen || chosen.value !== "not_interested";
+  }
+  form.addEventListener("change", toggleDecline);
+  toggleDecline();
+
+  function locate() {
+    if (!("geolocation" in navigator)) return;
+    status.textContent = messages.locating;
+    navigator.geolocation.getCurrentPosition(function (position) {
+      form.elements.latitude.value = position.coords.latitude.toFixed(6);
+      form.elements.longitude.value = position.coords.longitude.toFixed(6);
+      form.elements.accuracy_m.value = Math.round(position.coords.accuracy);
+      form.elements.position_source.value = "gps";
+      status.textContent = messages.located.replace("{m}", Math.round(position.coords.accuracy));
+    }, function () {
+      status.textContent = messages.noPosition;
+    }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+  }
+  locate();
+  ["latitude", "longitude", "accuracy_m"].forEach(function (name) {
+    form.elements[name].addEventListener("input", function () { form.elements.position_source.value = "manual"; });
+  });
+
+  function number(name) {
+    var value = form.elements[name].value.trim().replace(",", ".");
+    return value === "" ? null : Number(value);
+  }
+  function text(name) { var v = form.elements[name].value.trim(); return v === "" ? null : v; }
+
+  function body() {
+    var outcome = form.querySelector("input[name=outcome]:checked");
+    return {
+      id: form.elements.client_uuid.value, prospect_id: Number(form.elements.prospect_id.value),
+      outcome: outcome ? outcome.value : null, visited_at: new Date().toISOString(),
+      decline_reason: outcome && outcome.value === "not_interested" ? text("decline_reason") : null,
+      notes: text("notes"), next_follow_up: text("next_follow_up"),
+      latitude: number("latitude"), longitude: number("longitude"), accuracy_m: number("accuracy_m"),
+      position_source: number("latitude") === null ? null : form.elements.position_source.value
+    };
+  }
+
+  function showProblem(problem) {
+    var lines = (problem.errors || []).map(function (e) { return e.message; });
+    errorBox.textContent = messages.error + " " + [problem.detail].concat(lines).filter(Boolean).join(" ");
+    errorBox.hidden = false;
+  }
+
+  function queued(visit) {
+    return window.SasarOutbox.enqueue(visit).then(function () {
+      errorBox.hidden = true;
+      form.reset();
+      form.elements.client_uuid.value = newId();
+      notice.textContent = messages.queued;
+      notice.hidden = false;
+      notice.scrollIntoView({ block: "center" });
+      toggleDecline();
+      locate();
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    if (!window.SasarOutbox || !window.fetch) return;  /* plain form post still works */
+    event.preventDefault();
+    if (!form.querySelector("input[name=outcome]:checked")) { form.elements.outcome[0].focus(); return; }
+    var visit = body();
+    if (!navigator.onLine) { queued(visit); return; }
+    window.SasarOutbox.send(visit).then(function (response) {
+      if (response.ok) {
+        location.assign(form.dataset.prospectUrl.replace(/0$/, String(visit.prospect_id)));
+        return null;
+      }
+      if (response.status >= 500) return queued(visit);
+      return response.json().catch(function () { return { detail: String(response.status) }; }).then(showProblem);
+    }, function () { return queued(visit); });
+  });
+})();

@@ -1,0 +1,186 @@
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from crm.models import AuditEvent, Prospect, Role, Stage, Visit
+from tests.factories import desa_named, make_prospect, make_user, sign_in
+
+KILENSARI = (-7.701258, 113.938119)
+PATOKAN = (-7.701876, 113.990785)
+
+
+def _officer(username="hendra", kecamatan=("Panarukan", "Mangaran")):
+    return make_user(Role.OFFICER, username, kecamatan=kecamatan)
+
+
+def _visit_count(db) -> int:
+    return db.session.scalar(select(func.count()).select_from(Visit))
+
+
+def test_officer_logs_a_visit_with_the_form_and_the_stage_moves(client, db):
+    officer = _officer()
+    prospect = make_prospect("Siti Aminah", "Kilensari", latitude=KILENSARI[0], longitude=KILENSARI[1])
+    sign_in(client, officer)
+    form = client.get(f"/visits/new?prospect={prospect.id}")
+    assert form.status_code == 200 and "Siti Aminah" in form.get_data(as_text=True)
+    response = client.post("/visits/new", data={
+        "prospect_id": prospect.id, "client_uuid": str(uuid.uuid4()), "outcome": "interested",
+        "notes": "Mau daftar JKK+JKM, tunggu panen", "next_follow_up": (date.today() + timedelta(days=3)).isoformat(),
+        "latitude": KILENSARI[0] + 0.001, "longitude": KILENSARI[1], "accuracy_m": 12, "position_source": "gps"})
+    assert response.status_code == 302 and response.headers["Location"] == f"/prospects/{prospect.id}"
+    db.session.expire_all()
+    visit = db.session.scalar(select(Visit))
+    assert visit.officer_id == officer.id and not visit.flagged and 100 < visit.distance_m < 130
+    assert db.session.get(Prospect, prospect.id).stage is Stage.INTERESTED
+    page = client.get(f"/prospects/{prospect.id}").get_data(as_text=True)
+    assert "Mau daftar JKK+JKM" in page
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.entity == "visit")) == 1
+
+
+def test_not_interested_needs_a_reason_and_keeps_what_was_typed(client, db):
+    officer = _officer()
+    prospect = make_prospect()
+    sign_in(client, officer)
+    response = client.post("/visits/new", data={"prospect_id": prospect.id, "client_uuid": str(uuid.uuid4()),
+                                                "outcome": "not_interested", "notes": "Bilang mahal"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Bilang mahal" in page
+    assert _visit_count(db) == 0
+
+
+def test_a_visit_far_from_the_prospect_is_kept_and_flagged(client, db):
+    officer = _officer()
+    prospect = make_prospect(latitude=KILENSARI[0], longitude=KILENSARI[1])
+    sign_in(client, officer)
+    body = {"id": str(uuid.uuid4()), "prospect_id": prospect.id, "outcome": "not_at_home",
+            "latitude": PATOKAN[0], "longitude": PATOKAN[1], "accuracy_m": 10, "position_source": "gps"}
+    response = client.post("/visits/sync", json=body)
+    assert response.status_code == 201
+    assert response.json["flagged"] is True and response.json["flag_reason"] == "far"
+    assert round(response.json["distance_m"]) == 5811
+
+
+def test_replaying_the_same_visit_id_stores_one_visit(client, db):
+    officer = _officer()
+    prospect = make_prospect()
+    sign_in(client, officer)
+    body = {"id": str(uuid.uuid4()), "prospect_id": prospect.id, "outcome": "not_at_home"}
+    first, second = client.post("/visits/sync", json=body), client.post("/visits/sync", json=body)
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json["created"] is True and second.json["created"] is False
+    assert _visit_count(db) == 1
+
+
+def test_a_late_visit_for_a_prospect_registered_meanwhile_is_kept_without_moving_the_stage(client, db):
+    officer = _officer()
+    prospect = make_prospect(stage=Stage.REGISTERED)
+    sign_in(client, officer)
+    response = client.post("/visits/sync", json={"id": str(uuid.uuid4()), "prospect_id": prospect.id,
+                                                 "outcome": "not_interested", "decline_reason": "cannot_afford",
+                                                 "visited_at": "2026-01-05T02:00:00Z"})
+    assert response.status_code == 201 and response.json["stage"] == "registered"
+    assert _visit_count(db) == 1
+
+
+def test_a_good_fix_becomes_the_prospects_location(client, db):
+    officer = _officer()
+    prospect = make_prospect()
+    sign_in(client, officer)
+    client.post("/visits/sync", json={"id": str(uuid.uuid4()), "prospect_id": prospect.id, "outcome": "interested",
+                                      "latitude": -7.7001, "longitude": 113.9402, "accuracy_m": 25,
+                                      "position_source": "gps"})
+    db.session.expire_all()
+    moved = db.session.get(Prospect, prospect.id)
+    assert (moved.latitude, moved.longitude) == (Decimal("-7.700100"), Decimal("113.940200"))
+
+
+def test_officers_cannot_log_visits_outside_their_area(client, db):
+    officer = _officer(kecamatan=("Panarukan",))
+    elsewhere = make_prospect("Pak Jamal", "Tanjung Kamal")
+    sign_in(client, officer)
+    assert client.get(f"/visits/new?prospect={elsewhere.id}").status_code == 404
+    response = client.post("/visits/sync", json={"id": str(uuid.uuid4()), "prospect_id": elsewhere.id,
+                                                 "outcome": "interested"})
+    assert response.status_code == 404 and _visit_count(db) == 0
+    assert client.get(f"/prospects/{elsewhere.id}").status_code == 404
+
+
+def test_liaisons_do_not_log_visits(client, db):
+    liaison = make_user(Role.LIAISON, "ratna", agency_code="DISNAKKAN")
+    sign_in(client, liaison)
+    assert client.get("/today").status_code == 403
+    assert client.post("/visits/sync", json={}).status_code == 403
+
+
+def test_today_lists_overdue_due_and_new(client, db):
+    officer = _officer()
+    today = date.today()
+    make_prospect("Overdue Orang", stage=Stage.CONTACTED, officer=officer, next_follow_up=today - timedelta(days=2))
+    make_prospect("Due Orang", stage=Stage.INTERESTED, officer=officer, next_follow_up=today)
+    make_prospect("Later Orang", stage=Stage.VISITED, officer=officer, next_follow_up=today + timedelta(days=5))
+    make_prospect("Baru Orang", "Tanjung Kamal")
+    make_prospect("Outside Orang", "Patokan")
+    sign_in(client, officer)
+    assert client.get("/").headers["Location"] == "/today"
+    page = client.get("/today").get_data(as_text=True)
+    for name in ("Overdue Orang", "Due Orang", "Baru Orang"):
+        assert name in page
+    assert "Later Orang" not in page and "Outside Orang" not in page
+    assert page.index("Overdue Orang") < page.index("Due Orang")
+
+
+def test_day_plan_orders_stops_from_the_officers_position(client, db):
+    officer = _officer()
+    today = date.today()
+    for name, desa, lat, lng in (("Far", "Tanjung Kamal", -7.653636, 114.064859),
+                                 ("Near", "Kilensari", KILENSARI[0], KILENSARI[1])):
+        make_prospect(name, desa, stage=Stage.CONTACTED, officer=officer, next_follow_up=today,
+                      latitude=lat, longitude=lng)
+    sign_in(client, officer)
+    page = client.get(f"/plan?lat={PATOKAN[0]}&lng={PATOKAN[1]}").get_data(as_text=True)
+    assert page.index(">Near<") < page.index(">Far<")
+    assert "5,8 km" in page and f"geo:{KILENSARI[0]:.6f},{KILENSARI[1]:.6f}" in page
+
+
+def test_manager_reviews_flagged_visits(client, db, app):
+    officer = _officer()
+    prospect = make_prospect(latitude=KILENSARI[0], longitude=KILENSARI[1])
+    officer_client = app.test_client()
+    sign_in(officer_client, officer)
+    officer_client.post("/visits/sync", json={"id": str(uuid.uuid4()), "prospect_id": prospect.id,
+                                              "outcome": "not_at_home", "latitude": PATOKAN[0],
+                                              "longitude": PATOKAN[1], "accuracy_m": 8})
+    sign_in(client, make_user(Role.MANAGER, "yuli"))
+    page = client.get("/visits/flagged").get_data(as_text=True)
+    assert "Siti Aminah" in page and "Hendra" in page
+    visit = db.session.scalar(select(Visit))
+    assert client.post(f"/visits/{visit.id}/reviewed").status_code == 302
+    assert "Siti Aminah" not in client.get("/visits/flagged").get_data(as_text=True)
+    assert "Siti Aminah" in client.get("/visits/flagged?reviewed=1").get_data(as_text=True)
+
+
+def test_manager_reassigns_untouched_leads_of_a_desa_in_bulk(client, db):
+    hendra, rizki = _officer("hendra"), _officer("rizki", kecamatan=("Situbondo",))
+    for n in range(3):
+        make_prospect(f"Nelayan {n}", "Kilensari", officer=hendra)
+    make_prospect("Sudah Dikunjungi", "Kilensari", officer=hendra, stage=Stage.VISITED)
+    make_prospect("Desa Lain", "Duwet", officer=hendra)
+    sign_in(client, make_user(Role.MANAGER, "yuli"))
+    kilensari = desa_named("Kilensari")
+    data = {"kecamatan": 0, "desa": kilensari.id, "only_new": "1", "officer": rizki.id}
+    preview = client.post("/prospects/assign", data=data)
+    assert "3" in preview.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).where(Prospect.assigned_officer_id == rizki.id)) == 0
+    client.post("/prospects/assign", data={**data, "confirm": "1"})
+    moved = db.session.scalars(select(Prospect.name).where(Prospect.assigned_officer_id == rizki.id)).all()
+    assert sorted(moved) == ["Nelayan 0", "Nelayan 1", "Nelayan 2"]
+
+
+def test_prospect_page_offers_call_and_whatsapp(client, db):
+    officer = _officer()
+    prospect = make_prospect(phone="+6281234567890")
+    sign_in(client, officer)
+    page = client.get(f"/prospects/{prospect.id}").get_data(as_text=True)
+    assert 'href="tel:+6281234567890"' in page and 'href="https://wa.me/6281234567890"' in page
