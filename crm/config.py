@@ -20,6 +20,12 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     SASAR_BRANCH_CODE = "SBO"
+    SASAR_GEOCODER = "regions"  # or "nominatim" where the server has internet
+    SASAR_NOMINATIM_USER_AGENT = "sasar-crm (BPJS Ketenagakerjaan Situbondo)"
+    SASAR_VISIT_FLAG_DISTANCE_M = 2000
+    SASAR_VISIT_FLAG_KECAMATAN_DISTANCE_M = 10_000
+    SASAR_VISIT_FLAG_ACCURACY_M = 500
+    SASAR_GOOD_FIX_M = 100
 
 
 # Environment variables read on top of the defaults and instance/config.py.

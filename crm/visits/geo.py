@@ -96,11 +96,27 @@ def geocode(query: str, config: dict, branch_id: int | None = None) -> Location 
     return RegionGeocoder(branch_id).geocode(query)
 
 
-def known_location(prospect: Prospect) -> Point | None:
+@dataclass(frozen=True)
+class KnownPlace:
+    point: Point
+    precision: str  # "fix" (a good visit fix), "desa", "kecamatan" (its centre: only roughly where they are)
+
+
+def known_place(prospect: Prospect) -> KnownPlace | None:
     """Where the prospect is believed to be: a good visit fix, else the desa centroid, else the kecamatan's."""
-    candidates = [(prospect.latitude, prospect.longitude)]
-    candidates += [(region.latitude, region.longitude) for region in (prospect.desa, prospect.kecamatan) if region]
-    return next((point for point in (Point.of(*pair) for pair in candidates) if point is not None), None)
+    candidates = [("fix", prospect.latitude, prospect.longitude)]
+    candidates += [(region.level.value, region.latitude, region.longitude)
+                   for region in (prospect.desa, prospect.kecamatan) if region is not None]
+    for precision, latitude, longitude in candidates:
+        point = Point.of(latitude, longitude)
+        if point is not None:
+            return KnownPlace(point, precision)
+    return None
+
+
+def known_location(prospect: Prospect) -> Point | None:
+    place = known_place(prospect)
+    return place.point if place else None
 
 
 def as_decimal(value: float) -> Decimal:
@@ -122,7 +138,8 @@ def assess_fix(expected: Point | None, fix: Point | None, accuracy_m: float | No
     """Compare where a visit was logged with where the prospect is known to be.
 
     A fix worse than `max_accuracy_m`, or farther than `max_distance_m` from the known place, is flagged
-    for a manager — never refused: villages are large and phones' fixes are rough.
+    for a manager — never refused: villages are large and phones' fixes are rough. The caller widens
+    `max_distance_m` when only the kecamatan's centre is known.
     """
     if fix is None:
         return FixAssessment(None, "no_fix")

@@ -40,11 +40,16 @@ class FlagRules:
     max_distance_m: float = 2000
     max_accuracy_m: float = 500
     good_fix_m: float = 100
+    # A kecamatan spans 10–20 km: measured from its centre, only a visit in another kecamatan is suspect.
+    max_distance_from_kecamatan_m: float = 10_000
 
     @classmethod
     def from_config(cls, config) -> "FlagRules":
         return cls(config.get("SASAR_VISIT_FLAG_DISTANCE_M", 2000), config.get("SASAR_VISIT_FLAG_ACCURACY_M", 500),
-                   config.get("SASAR_GOOD_FIX_M", 100))
+                   config.get("SASAR_GOOD_FIX_M", 100), config.get("SASAR_VISIT_FLAG_KECAMATAN_DISTANCE_M", 10_000))
+
+    def max_distance_for(self, place: geo.KnownPlace | None) -> float:
+        return self.max_distance_from_kecamatan_m if place and place.precision == "kecamatan" else self.max_distance_m
 
 
 @dataclass(frozen=True)
@@ -93,8 +98,9 @@ def record_visit(officer: User, report: VisitReport, rules: FlagRules, *, ip: st
     _check(report, now)
 
     fix = geo.Point.of(report.latitude, report.longitude)
-    assessment = geo.assess_fix(geo.known_location(prospect), fix, report.accuracy_m,
-                                max_distance_m=rules.max_distance_m, max_accuracy_m=rules.max_accuracy_m)
+    place = geo.known_place(prospect)
+    assessment = geo.assess_fix(place.point if place else None, fix, report.accuracy_m,
+                                max_distance_m=rules.max_distance_for(place), max_accuracy_m=rules.max_accuracy_m)
     visit = Visit(
         client_uuid=report.client_uuid, branch_id=prospect.branch_id, prospect=prospect, officer=officer,
         visited_at=report.visited_at or now, outcome=report.outcome,

@@ -40,7 +40,7 @@ def test_officer_logs_a_visit_with_the_phones_position(field_phone_page, db):
     officer, prospect, _ = _officer_with_prospects(db)
     sign_in(page, officer.login, PASSWORD)
     expect(page).to_have_url(re.compile(r"/today$"))
-    page.locator(".pcard", has_text="Siti Aminah").get_by_role("link", name=re.compile("Catat kunjungan|Log visit")).click()
+    page.locator(".pcard", has_text="Siti Aminah").locator(".pcard-action").click()
     expect(page.locator("#accuracy_m")).to_have_value("15")
     expect(page.locator("#latitude")).to_have_value(f"{FIELD_POSITION['latitude']:.6f}")
     _log_visit(page, "interested", "Mau ikut JKK dan JKM")
@@ -62,8 +62,7 @@ def test_a_visit_logged_offline_waits_on_the_phone_and_reaches_the_server(field_
     page.wait_for_function("caches.open('sasar-v1').then(c => c.match('/visits/new')).then(Boolean)")
 
     page.context.set_offline(True)
-    page.locator(".pcard", has_text="Pak Jamaluddin").get_by_role(
-        "link", name=re.compile("Catat kunjungan|Log visit")).click()
+    page.locator(".pcard", has_text="Pak Jamaluddin").locator(".pcard-action").click()
     expect(page.locator("[data-prospect-name]")).to_have_text("Pak Jamaluddin")
     _log_visit(page, "not_at_home", "Sedang melaut, kembali Kamis")
     outbox = page.locator("[data-outbox]")

@@ -184,3 +184,42 @@ def test_prospect_page_offers_call_and_whatsapp(client, db):
     sign_in(client, officer)
     page = client.get(f"/prospects/{prospect.id}").get_data(as_text=True)
     assert 'href="tel:+6281234567890"' in page and 'href="https://wa.me/6281234567890"' in page
+
+
+def test_a_visit_measured_from_the_kecamatan_centre_is_flagged_only_when_far_off(client, db):
+    officer = _officer()
+    prospect = make_prospect()  # Kilensari has no centroid loaded: only Panarukan's centre is known
+    sign_in(client, officer)
+    near = client.post("/visits/sync", json={"id": str(uuid.uuid4()), "prospect_id": prospect.id,
+                                             "outcome": "not_at_home", "latitude": KILENSARI[0],
+                                             "longitude": KILENSARI[1], "accuracy_m": 200})
+    assert near.json["flagged"] is False and 3_000 < near.json["distance_m"] < 5_000
+    far = client.post("/visits/sync", json={"id": str(uuid.uuid4()), "prospect_id": prospect.id,
+                                            "outcome": "not_at_home", "latitude": -7.829817,
+                                            "longitude": 114.365033, "accuracy_m": 20})
+    assert far.json["flag_reason"] == "far"
+
+
+def test_region_geocoder_resolves_addresses_offline(db):
+    from crm.visits.geo import RegionGeocoder, geocode
+
+    kilensari = desa_named("Kilensari")
+    kilensari.latitude, kilensari.longitude = Decimal("-7.701258"), Decimal("113.938119")
+    db.session.commit()
+    found = RegionGeocoder().geocode("Ds. Kilensari, Kec. Panarukan")
+    assert found.address == "Kilensari, Panarukan" and found.point.latitude == -7.701258
+    assert RegionGeocoder().geocode("kilensari").raw["level"] == "desa"
+    assert RegionGeocoder().geocode("Desa Entah, Mangaran").address == "Mangaran, Kabupaten Situbondo"
+    assert RegionGeocoder().geocode("Atlantis") is None
+    assert geocode("Kilensari", {"SASAR_GEOCODER": "regions"}).address == "Kilensari, Panarukan"
+
+
+def test_nominatim_is_used_only_when_configured(db, monkeypatch):
+    from crm.visits import geo
+
+    asked = []
+    monkeypatch.setattr(geo, "_cached_nominatim", lambda query, agent: asked.append(query))
+    assert geo.geocode("Kilensari, Panarukan", {"SASAR_GEOCODER": "regions"}) is not None
+    assert asked == []
+    geo.geocode("Kilensari, Panarukan", {"SASAR_GEOCODER": "nominatim"})
+    assert asked == ["Kilensari, Panarukan"]
