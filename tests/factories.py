@@ -24,6 +24,12 @@ def make_user(role: Role = Role.ADMIN, username: str | None = None, *, name: str
     return user
 
 
+def is_signed_in(client) -> bool:
+    """True unless Sasar sends this client to the sign-in page."""
+    response = client.get("/account/password")
+    return response.status_code == 200
+
+
 def sign_in(client, user, password: str = PASSWORD):
     response = client.post("/login", data={"login": user.login, "password": password})
     assert response.status_code == 302, "sign-in failed"

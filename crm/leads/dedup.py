@@ -15,7 +15,7 @@ from sqlalchemy import select
 from crm.extensions import db
 from crm.leads.validation import CheckedLead
 from crm.models import Prospect
-from crm.people.names import most_similar, name_key
+from crm.people.names import NameIndex, name_key
 
 
 class RowStatus(enum.Enum):
@@ -55,7 +55,7 @@ class Deduplicator:
         self._nik: dict[str, _Seen] = {}
         self._phone: dict[str, _Seen] = {}
         self._reference: dict[str, _Seen] = {}
-        self._names_by_desa: dict[int, tuple[list[str], list[_Named]]] = {}
+        self._names_by_desa: dict[int, NameIndex] = {}
 
     def _existing(self, column, values: set[str], *where) -> dict[str, int]:
         if not values:
@@ -71,13 +71,11 @@ class Deduplicator:
         if not missing:
             return
         for desa_id in missing:
-            self._names_by_desa[desa_id] = ([], [])
+            self._names_by_desa[desa_id] = NameIndex()
         rows = db.session.execute(select(Prospect.id, Prospect.name, Prospect.desa_id)
                                   .where(Prospect.desa_id.in_(missing)).order_by(Prospect.id))
         for prospect_id, name, desa_id in rows:
-            keys, named = self._names_by_desa[desa_id]
-            keys.append(name_key(name))
-            named.append(_Named(prospect_id, None, name))
+            self._names_by_desa[desa_id].add(name_key(name), _Named(prospect_id, None, name))
 
     def classify(self, chunk: list[CheckedLead]) -> list[Verdict]:
         valid = [lead for lead in chunk if lead.valid]
@@ -94,16 +92,15 @@ class Deduplicator:
 
     def _verdict(self, lead: CheckedLead, by_nik, by_phone, by_reference) -> Verdict:
         verdict = self._match(lead, by_nik, by_phone, by_reference)
+        named = name_key(lead.name) if lead.desa_id else ""
         if verdict is None:
-            verdict = self._resemble(lead)
+            verdict = self._resemble(lead, named)
         seen = _Seen(lead.row, verdict.prospect_id if verdict.status is RowStatus.DUPLICATE else None)
         for key, index in ((lead.nik, self._nik), (lead.phone, self._phone), (lead.reference, self._reference)):
             if key:
                 index.setdefault(key, seen)
         if verdict.status is not RowStatus.DUPLICATE and lead.desa_id:
-            keys, named = self._names_by_desa[lead.desa_id]
-            keys.append(name_key(lead.name))
-            named.append(_Named(None, lead.row, lead.name))
+            self._names_by_desa[lead.desa_id].add(named, _Named(None, lead.row, lead.name))
         return verdict
 
     def _match(self, lead: CheckedLead, by_nik, by_phone, by_reference) -> Verdict | None:
@@ -119,12 +116,10 @@ class Deduplicator:
                 return Verdict(RowStatus.DUPLICATE, matched_on, existing[key])
         return None
 
-    def _resemble(self, lead: CheckedLead) -> Verdict:
+    def _resemble(self, lead: CheckedLead, key: str) -> Verdict:
         if not lead.desa_id:
             return Verdict(RowStatus.CREATED)
-        keys, named = self._names_by_desa[lead.desa_id]
-        found = most_similar(name_key(lead.name), keys)
-        if found is None:
+        candidate = self._names_by_desa[lead.desa_id].find(key)
+        if candidate is None:
             return Verdict(RowStatus.CREATED)
-        candidate = named[found[0]]
         return Verdict(RowStatus.POSSIBLE_DUPLICATE, "name", candidate.prospect_id, candidate.row, candidate.name)

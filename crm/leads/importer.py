@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from crm.errors import Invalid
 from crm.extensions import db
+from crm.leads.bulk import bulk_insert
 from crm.leads.dedup import Deduplicator, RowStatus, Verdict
 from crm.leads.mapping import (
     LeadField,
@@ -33,6 +34,7 @@ CHUNK_ROWS = 1000
 HEADER_SEARCH_ROWS = 10
 DEFAULT_MAX_ROWS = 200_000
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+_NEW = Stage.NEW.name  # enum columns take names; giving them saves hashing an Enum per row
 _ROW_STATUS = {RowStatus.INVALID: LeadRowStatus.INVALID, RowStatus.DUPLICATE: LeadRowStatus.DUPLICATE,
                RowStatus.POSSIBLE_DUPLICATE: LeadRowStatus.POSSIBLE_DUPLICATE}
 
@@ -126,7 +128,7 @@ def _find_header(first_rows: list[tuple[int, list]]) -> tuple[int, list]:
 
 
 def _leads(rows: Iterator[tuple[int, list]], header_row: int, mapping: list[LeadField | None]) -> Iterator[LeadInput]:
-    columns = [(index, lead_field) for index, lead_field in enumerate(mapping) if lead_field is not None]
+    columns = [(index, lead_field.value) for index, lead_field in enumerate(mapping) if lead_field is not None]
     for number, cells in rows:
         if number <= header_row:
             continue
@@ -161,7 +163,7 @@ def _prospect_values(lead: CheckedLead, target: ImportTarget, now) -> dict:
         "branch_id": target.branch_id, "name": lead.name, "nik": lead.nik, "phone": lead.phone,
         "address": lead.address, "kecamatan_id": lead.kecamatan_id, "desa_id": lead.desa_id,
         "place_as_given": lead.place_as_given, "occupation": lead.occupation, "business_name": lead.business_name,
-        "sector": lead.sector, "stage": Stage.NEW, "stage_changed_at": now, "source_agency_id": target.agency_id,
+        "sector": lead.sector.name, "stage": _NEW, "stage_changed_at": now, "source_agency_id": target.agency_id,
         "source_reference": lead.reference, "lead_batch_id": target.batch_id, "latitude": lead.latitude,
         "longitude": lead.longitude, "created_at": now, "updated_at": now,
     }
@@ -238,24 +240,33 @@ class _Run:
                     "candidate_id": verdict.prospect_id if status is RowStatus.POSSIBLE_DUPLICATE else None,
                 })
             self._keep_outcome(lead, verdict, new_ids)
-        if kept_rows:
-            db.session.execute(insert(self.lead_rows), kept_rows)
+        bulk_insert(self.lead_rows, kept_rows)
 
     def _save_prospects(self, chunk: list[CheckedLead], verdicts: list[Verdict]) -> dict[int, int]:
-        plain, identified = [], []
+        """Write the chunk's new prospects; return the ids of those the caller must point to, by row."""
+        rows, wanted = [], []
         for lead, verdict in zip(chunk, verdicts, strict=True):
-            if verdict.status is RowStatus.CREATED and not self.all_ids:
-                plain.append(_prospect_values(lead, self.target, self.now))
-            elif verdict.status in (RowStatus.CREATED, RowStatus.POSSIBLE_DUPLICATE):
-                identified.append((lead.row, _prospect_values(lead, self.target, self.now)))
-        if plain:
-            db.session.execute(insert(self.prospects), plain)
-        if not identified:
+            if verdict.status is RowStatus.CREATED or verdict.status is RowStatus.POSSIBLE_DUPLICATE:
+                rows.append(_prospect_values(lead, self.target, self.now))
+                if self.all_ids or verdict.status is RowStatus.POSSIBLE_DUPLICATE:
+                    wanted.append(lead)
+        bulk_insert(self.prospects, rows)
+        if not wanted:
             return {}
-        ids = db.session.execute(
-            insert(self.prospects).returning(self.prospects.c.id, sort_by_parameter_order=True),
-            [values for _, values in identified]).scalars().all()
-        return {row: prospect_id for (row, _), prospect_id in zip(identified, ids, strict=True)}
+        # Within one list a NIK or phone belongs to one new prospect (repeats are duplicates), so the
+        # batch and those keys find the ids again — one query instead of an insert returning each id.
+        batch_id = self.target.batch_id
+        by_nik = self._ids_by(Prospect.nik, [lead.nik for lead in wanted if lead.nik], batch_id)
+        by_phone = self._ids_by(Prospect.phone, [lead.phone for lead in wanted if lead.phone], batch_id)
+        return {lead.row: by_nik.get(lead.nik) or by_phone.get(lead.phone) for lead in wanted}
+
+    @staticmethod
+    def _ids_by(column, values: list[str], batch_id: int) -> dict[str, int]:
+        # The batch is checked here rather than in SQL, so that the database uses the NIK/phone index.
+        if not values:
+            return {}
+        return {value: prospect_id for prospect_id, value, batch in db.session.execute(
+            select(Prospect.id, column, Prospect.lead_batch_id).where(column.in_(values))) if batch == batch_id}
 
     def _note_listings(self, chunk: list[CheckedLead], verdicts: list[Verdict]) -> None:
         """Another agency listing a person Sasar already has leaves a note on that prospect."""
@@ -278,8 +289,7 @@ class _Run:
             noted.add(prospect_id)
             notes.append({"prospect_id": prospect_id, "agency_id": agency_id, "lead_batch_id": self.target.batch_id,
                           "row_number": row, "listed_at": self.now})
-        if notes:
-            db.session.execute(insert(ProspectListing.__table__), notes)
+        bulk_insert(ProspectListing.__table__, notes)
 
     def _keep_outcome(self, lead: CheckedLead, verdict: Verdict, new_ids: dict[int, int]) -> None:
         status = verdict.status

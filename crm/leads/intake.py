@@ -190,7 +190,7 @@ def import_api_leads(items: list[dict[LeadField, str | None]], *, submission: Su
     """
     batch = _new_batch(submission, None, BatchStatus.COMMITTED)
     batch.header = [lead_field.value for lead_field in API_FIELDS]
-    leads = [LeadInput(index, {lead_field: value for lead_field, value in item.items()
+    leads = [LeadInput(index, {lead_field.value: value for lead_field, value in item.items()
                                if value is not None and not is_blank(value)},
                        [item.get(lead_field) or "" for lead_field in API_FIELDS])
              for index, item in enumerate(items, start=1)]

@@ -24,30 +24,36 @@ MESSAGES = {
 }
 TEMPLATES = {**nik.MESSAGES, **phone.MESSAGES, **names.MESSAGES, **MESSAGES}
 
-MAX_LENGTHS = {
-    LeadField.ADDRESS: 255, LeadField.OCCUPATION: 120, LeadField.BUSINESS_TYPE: 120,
-    LeadField.BUSINESS_NAME: 160, LeadField.REFERENCE: 64, LeadField.DESA: 80, LeadField.KECAMATAN: 80,
-}
+# The lead fields by name: the hot path keys values by these plain strings (an Enum hashes slowly).
+NAME, NIK, PHONE, ADDRESS, DESA, KECAMATAN, OCCUPATION, BUSINESS_TYPE, BUSINESS_NAME, REFERENCE = (
+    lead_field.value for lead_field in LeadField)
+MAX_LENGTHS = {ADDRESS: 255, OCCUPATION: 120, BUSINESS_TYPE: 120, BUSINESS_NAME: 160, REFERENCE: 64, DESA: 80,
+               KECAMATAN: 80}
+_IDENTITY_FIELDS = frozenset({NAME, NIK, PHONE})
 PLACE_AS_GIVEN_LENGTH = 160
 # What people type in a cell to say "nothing here".
 _PLACEHOLDER = re.compile(r"^(?:[-–—_.\s/]*|0+|tidak ada|tdk ada|belum ada|blm ada|kosong|nihil|n/?a|none|null)$",
                           re.IGNORECASE)
 
 
+_LONGEST_PLACEHOLDER = 12
+
+
 def is_blank(cell: Cell | None) -> bool:
+    """Empty, or a placeholder such as `-`, `0` or `tidak ada` that people type for "nothing"."""
     if cell is None:
         return True
-    if isinstance(cell, int | float) and not isinstance(cell, bool):
+    if not isinstance(cell, str):
         return cell == 0
-    return bool(_PLACEHOLDER.match(cell))
+    return len(cell) <= _LONGEST_PLACEHOLDER and _PLACEHOLDER.match(cell) is not None
 
 
 @dataclass(slots=True)
 class LeadInput:
-    """One lead as sent: its row number, its values by field (blank ones left out) and its original cells."""
+    """One lead as sent: its row number, its values by field name (blank ones left out), its original cells."""
 
     row: int
-    values: dict[LeadField, Cell]
+    values: dict[str, Cell]
     cells: list[Cell]
 
 
@@ -104,50 +110,55 @@ class Validator:
 
     def __init__(self, matcher: PlaceMatcher, labels: dict[LeadField, str]):
         self.matcher = matcher
-        self.labels = {lead_field: labels.get(lead_field) or str(lead_field.value) for lead_field in LeadField}
+        self.labels = {lead_field.value: labels.get(lead_field) or lead_field.value for lead_field in LeadField}
 
-    def _text(self, lead: LeadInput, lead_field: LeadField, checked: CheckedLead) -> str | None:
-        value = lead.values.get(lead_field)
+    def _text(self, values: dict[str, Cell], name: str, checked: CheckedLead) -> str | None:
+        value = values.get(name)
         if value is None:
             return None
-        text = " ".join(cell_text(value).split())
-        limit = MAX_LENGTHS.get(lead_field)
-        if limit and len(text) > limit:
-            checked.problems.append(Problem("text_too_long", self.labels[lead_field], MESSAGES["text_too_long"],
+        text = value if isinstance(value, str) else cell_text(value)
+        if "  " in text or "\n" in text or "\t" in text:
+            text = " ".join(text.split())
+        limit = MAX_LENGTHS[name]
+        if len(text) > limit:
+            checked.problems.append(Problem("text_too_long", self.labels[name], MESSAGES["text_too_long"],
                                             {"max": limit, "count": len(text)}))
             return None
         return text
 
     def check(self, lead: LeadInput) -> CheckedLead:
         checked = CheckedLead(lead.row, lead.cells)
-        values = lead.values
+        values, labels, problems = lead.values, self.labels, checked.problems
         try:
-            checked.name = names.parse_name(values.get(LeadField.NAME), self.labels[LeadField.NAME])
+            checked.name = names.parse_name(values.get(NAME), labels[NAME])
         except Refused as refused:
-            checked.problems.append(refused.problem)
-        raw_nik, raw_phone = values.get(LeadField.NIK), values.get(LeadField.PHONE)
+            problems.append(refused.problem)
+        raw_nik, raw_phone = values.get(NIK), values.get(PHONE)
         if raw_nik is not None:
             try:
-                checked.nik = nik.parse_nik(raw_nik, self.labels[LeadField.NIK])
+                checked.nik = nik.parse_nik(raw_nik, labels[NIK])
             except Refused as refused:
-                checked.problems.append(refused.problem)
+                problems.append(refused.problem)
         if raw_phone is not None:
             try:
-                checked.phone = phone.parse_phone(raw_phone, self.labels[LeadField.PHONE])
+                checked.phone = phone.parse_phone(raw_phone, labels[PHONE])
             except Refused as refused:
-                checked.problems.append(refused.problem)
+                problems.append(refused.problem)
         if raw_nik is None and raw_phone is None:
-            both = f"{self.labels[LeadField.NIK]} / {self.labels[LeadField.PHONE]}"
-            checked.problems.append(Problem("nik_or_phone_missing", both, MESSAGES["nik_or_phone_missing"]))
-        checked.address = self._text(lead, LeadField.ADDRESS, checked)
-        occupation = self._text(lead, LeadField.OCCUPATION, checked)
-        business_type = self._text(lead, LeadField.BUSINESS_TYPE, checked)
+            both = f"{labels[NIK]} / {labels[PHONE]}"
+            problems.append(Problem("nik_or_phone_missing", both, MESSAGES["nik_or_phone_missing"]))
+        if values.keys() <= _IDENTITY_FIELDS:  # nothing beyond name, NIK and phone to look at
+            return checked
+        checked.address = self._text(values, ADDRESS, checked)
+        occupation = self._text(values, OCCUPATION, checked)
+        business_type = self._text(values, BUSINESS_TYPE, checked)
         checked.occupation = occupation or business_type
-        checked.business_name = self._text(lead, LeadField.BUSINESS_NAME, checked)
-        checked.reference = self._text(lead, LeadField.REFERENCE, checked)
-        checked.sector = sector_for(occupation, business_type)
-        desa = self._text(lead, LeadField.DESA, checked)
-        kecamatan = self._text(lead, LeadField.KECAMATAN, checked)
+        checked.business_name = self._text(values, BUSINESS_NAME, checked)
+        checked.reference = self._text(values, REFERENCE, checked)
+        if occupation or business_type:
+            checked.sector = sector_for(occupation, business_type)
+        desa = self._text(values, DESA, checked)
+        kecamatan = self._text(values, KECAMATAN, checked)
         if desa or kecamatan:
             checked.place = self.matcher.match(desa, kecamatan)
             if not checked.place.resolved:

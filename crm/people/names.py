@@ -39,7 +39,12 @@ MESSAGES = {
 
 def clean_name(value) -> str:
     """The name as typed, with spacing tidied and characters in one Unicode form."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+    text = str(value)
+    if not text.isascii():
+        return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    if "  " in text or "\t" in text or "\n" in text or "\r" in text:
+        text = _SPACES.sub(" ", text)
+    return text.strip()
 
 
 def parse_name(value, field: str = "Name") -> str:
@@ -78,3 +83,40 @@ def most_similar(key: str, keys: list[str]) -> tuple[int, float] | None:
         return None
     _, score, index = found
     return index, score
+
+
+class NameIndex:
+    """Name keys (see `name_key`) to compare new names against, each with an item of the caller's.
+
+    Comparing a name with every other name in a big desa costs too much on a long list, so names are
+    grouped by their first two and by their last two letters: two names alike enough to be "very
+    similar" differ by a letter or two, and almost never at both ends at once.
+    """
+
+    def __init__(self) -> None:
+        self._exact: dict[str, object] = {}
+        self._by_first: dict[str, tuple[list[str], list]] = {}
+        self._by_last: dict[str, tuple[list[str], list]] = {}
+
+    def add(self, key: str, item) -> None:
+        if not key:
+            return
+        self._exact.setdefault(key, item)
+        for groups, letters in ((self._by_first, key[:2]), (self._by_last, key[-2:])):
+            keys, items = groups.setdefault(letters, ([], []))
+            keys.append(key)
+            items.append(item)
+
+    def find(self, key: str):
+        """The item of the most similar name, or None when no name is very similar."""
+        if not key:
+            return None
+        if key in self._exact:
+            return self._exact[key]
+        best, best_score = None, 0.0
+        for groups, letters in ((self._by_first, key[:2]), (self._by_last, key[-2:])):
+            keys, items = groups.get(letters, ((), ()))
+            found = most_similar(key, keys)
+            if found is not None and found[1] > best_score:
+                best, best_score = items[found[0]], found[1]
+        return best

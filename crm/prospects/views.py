@@ -1,6 +1,9 @@
 """Prospect lists, the prospect page, and assignment to officers."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,10 +13,11 @@ from crm import reference
 from crm.auth.access import allow
 from crm.errors import DomainError
 from crm.extensions import db
-from crm.models import Prospect, Region, Role, Stage, User, Visit
+from crm.models import Prospect, Region, Role, Sector, Stage, User, Visit
 from crm.prospects import assignment, scope
-from crm.prospects.listing import ProspectFilter, find_prospects
-from crm.prospects.stages import STAGE_LABELS
+from crm.prospects.listing import ProspectFilter, day_bounds, find_prospects
+from crm.prospects.stages import ROAD, STAGE_LABELS
+from crm.registrations.registering import registration_of
 from crm.visits.forms import DECLINE_LABELS, FLAG_LABELS, OUTCOME_LABELS, ReassignForm
 
 bp = Blueprint("prospects", __name__)
@@ -33,19 +37,52 @@ def _visible_or_404(prospect_id: int) -> Prospect:
     return prospect
 
 
+_NARROWING_IDS = {"branch": "branch_id", "agency": "agency_id", "desa": "desa_id", "officer": "officer_id",
+                  "batch": "batch_id"}
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _narrowing() -> tuple[dict, dict]:
+    """The dashboard's narrowing in the query (ProspectFilter fields, and the arguments to keep in links)."""
+    fields, kept = {}, {}
+    for arg, field in _NARROWING_IDS.items():
+        value = request.args.get(arg, type=int)
+        if value:
+            fields[field], kept[arg] = value, value
+    sector, reached = request.args.get("sector"), request.args.get("reached")
+    if sector in {s.value for s in Sector}:
+        fields["sector"], kept["sector"] = Sector(sector), sector
+    if reached in {s.value for s in ROAD}:
+        fields["reached"], kept["reached"] = Stage(reached), reached
+    first, last = _date_arg("from"), _date_arg("to")
+    if first and last and first <= last:
+        fields["created_from"], fields["created_before"] = day_bounds(
+            first, last, ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+        kept["from"], kept["to"] = first.isoformat(), last.isoformat()
+    return fields, kept
+
+
 @bp.get("/prospects")
 @allow(*WORKERS)
 def index():
     stage = request.args.get("stage")
+    narrowing, kept = _narrowing()
     criteria = ProspectFilter(
         query=request.args.get("q", ""),
         stage=Stage(stage) if stage in {s.value for s in Stage} else None,
         kecamatan_id=request.args.get("kecamatan", type=int),
         mine_only=request.args.get("mine") == "1",
+        **narrowing,
     )
     result = find_prospects(current_user, criteria, request.args.get("page", 1, type=int))
     return render_template("prospects/index.html", result=result, criteria=criteria, stage_labels=STAGE_LABELS,
-                           kecamatan=reference.kecamatan_of(current_user.branch))
+                           kecamatan=reference.kecamatan_of(current_user.branch), narrowing=kept)
 
 
 @bp.get("/prospects/<int:prospect_id>")
@@ -56,6 +93,7 @@ def detail(prospect_id: int):
                                 .options(selectinload(Visit.officer)).order_by(Visit.visited_at.desc())).all()
     officers = assignment.officers_of(current_user) if current_user.role in MANAGERS else []
     return render_template("prospects/detail.html", prospect=prospect, visits=visits, officers=officers,
+                           registration=registration_of(prospect),
                            outcome_labels=OUTCOME_LABELS, decline_labels=DECLINE_LABELS, flag_labels=FLAG_LABELS,
                            stage_labels=STAGE_LABELS, can_work=scope.can_work(current_user, prospect))
 

@@ -12,6 +12,7 @@ from wtforms import (
     StringField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import TextInput
 
 from crm.auth.forms import REQUIRED, TOO_LONG
 from crm.i18n import rupiah
@@ -32,7 +33,14 @@ KIND_LABELS = {RateKind.PERCENT_OF_INCOME: _l("% of declared income"), RateKind.
 
 
 class WholeNumberField(IntegerField):
-    """A whole number as people type it: `1.000.000`, `Rp 1,000,000` and `1000000` are all one million."""
+    """A whole number as people type it: `1.000.000`, `Rp 1,000,000` and `1000000` are all one million.
+
+    A text input (with a numeric keypad on phones): a number input would refuse the dots."""
+
+    widget = TextInput()
+
+    def __init__(self, *args, render_kw=None, **kwargs):
+        super().__init__(*args, render_kw={"inputmode": "numeric", **(render_kw or {})}, **kwargs)
 
     def process_formdata(self, valuelist):
         if not valuelist or not valuelist[0].strip():
@@ -73,7 +81,7 @@ class RegistrationForm(FlaskForm):
     declared_income = WholeNumberField(
         _l("Declared monthly income (Rp)"), validators=[InputRequired(REQUIRED)],
         description=_l("At least %(minimum)s.", minimum=rupiah(MINIMUM_DECLARED_INCOME)),
-        render_kw={"inputmode": "numeric", "autocomplete": "off"})
+        render_kw={"autocomplete": "off"})
     payer = SelectField(_l("Who pays"), choices=[(p.value, label) for p, label in PAYER_LABELS.items()],
                         default=Payer.WORKER.value)
     sponsor_name = StringField(_l("Sponsor's name"), description=_l("When a company or other sponsor pays."),

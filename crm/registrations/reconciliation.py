@@ -27,14 +27,15 @@ from sqlalchemy.orm import selectinload
 
 from crm.errors import DomainError, Invalid
 from crm.extensions import db
+from crm.leads.mapping import header_key
 from crm.leads.reading import cell_text, open_table
 from crm.models import Branch, ParticipantStatus, Prospect, ReconciliationRun, Registration, User
 from crm.people.nik import mask_nik, parse_nik
 from crm.people.problems import Refused
 from crm.registrations import kpj, registering
 
-# Column names as the core system and people write them, after lower-casing and dropping spaces,
-# dots, dashes and underscores.
+# Column names as the core system and people write them, as keys of the lead import's header_key
+# (lower case, letters and digits only).
 COLUMN_ALIASES = {
     "nik": ("nik", "noktp", "nomorktp", "nomorindukkependudukan"),
     "kpj": ("kpj", "nokpj", "nomorkpj", "nopeserta", "nomorpeserta", "kpjno"),
@@ -51,10 +52,6 @@ STATUS_WORDS = {
 }
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
 LOOKUP_CHUNK = 500
-
-
-def _key(text) -> str:
-    return "".join(ch for ch in str(text or "").lower() if ch.isalnum())
 
 
 @dataclass(frozen=True)
@@ -164,7 +161,7 @@ def _date(value, today: date) -> date:
 
 
 def _status(value) -> ParticipantStatus:
-    word = _key(value)
+    word = header_key(value)
     for status, words in STATUS_WORDS.items():
         if word in words:
             return status
@@ -176,7 +173,7 @@ def _columns(headers: Iterable[str]) -> dict[str, str]:
     found = {}
     for header in headers:
         for name, aliases in COLUMN_ALIASES.items():
-            if name not in found and _key(header) in aliases:
+            if name not in found and header_key(header) in aliases:
                 found[name] = header
     missing = [name for name in REQUIRED_COLUMNS if name not in found]
     if missing:

@@ -75,7 +75,7 @@ def registration_with_kpj(number: str) -> Registration | None:
 def check_may_register(actor: User | None, prospect: Prospect) -> None:
     """Officers register prospects they may work (theirs or in their kecamatan); managers and admins
     those of their branch; liaisons never. The rule itself lives in crm/prospects/scope.py."""
-    if actor is not None and (actor.role is Role.LIAISON or not scope.can_work(actor, prospect)):
+    if actor is not None and not scope.can_work(actor, prospect):
         raise NotAllowed(_l("You may not register this prospect."))
 
 

@@ -20,7 +20,18 @@ from sqlalchemy import and_, extract, func, select
 from crm import audit
 from crm.errors import Invalid, NotFound
 from crm.extensions import db
-from crm.models import Branch, ParticipantStatus, Prospect, Region, Registration, Role, Target, TargetSplit, User
+from crm.models import (
+    Branch,
+    ParticipantStatus,
+    Prospect,
+    Region,
+    RegionLevel,
+    Registration,
+    Role,
+    Target,
+    TargetSplit,
+    User,
+)
 
 MONTHS_IN_YEAR = 12
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -261,7 +272,8 @@ def set_split(target: Target, *, registrations: int, kecamatan: Region | None = 
         raise Invalid(_l("The registrations expected cannot be negative."), field="registrations")
     if month is not None and not 1 <= month <= MONTHS_IN_YEAR:
         raise Invalid(_l("The month must be between 1 and 12."), field="month")
-    if kecamatan is not None and kecamatan.branch_id != target.branch_id:
+    if kecamatan is not None and (kecamatan.level is not RegionLevel.KECAMATAN
+                                  or kecamatan.branch_id != target.branch_id):
         raise Invalid(_l("That kecamatan is not in the branch."), field="kecamatan")
     if officer is not None and (officer.role is not Role.OFFICER or officer.branch_id != target.branch_id):
         raise Invalid(_l("Choose a field officer of the branch."), field="officer")

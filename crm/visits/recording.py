@@ -10,7 +10,17 @@ from sqlalchemy import select
 from crm import audit
 from crm.errors import Invalid, NotFound
 from crm.extensions import db
-from crm.models import DeclineReason, Outcome, PositionSource, Prospect, Stage, User, Visit
+from crm.models import (
+    DeclineReason,
+    Outcome,
+    ParticipantStatus,
+    PositionSource,
+    Prospect,
+    Registration,
+    Stage,
+    User,
+    Visit,
+)
 from crm.prospects import scope, stages
 from crm.visits import geo
 
@@ -115,7 +125,8 @@ def record_visit(officer: User, report: VisitReport, rules: FlagRules, *, ip: st
 
     stage_before = prospect.stage
     stages.move(prospect, stages.stage_after_visit(prospect.stage, report.outcome))
-    prospect.next_follow_up = report.next_follow_up if prospect.stage in stages.OPEN_STAGES else None
+    being_worked = prospect.stage in stages.OPEN_STAGES or _is_lapsed_participant(prospect)
+    prospect.next_follow_up = report.next_follow_up if being_worked else None
     if fix is not None and report.accuracy_m is not None and report.accuracy_m <= rules.good_fix_m \
             and report.position_source is PositionSource.GPS:
         prospect.latitude, prospect.longitude = visit.latitude, visit.longitude
@@ -127,6 +138,12 @@ def record_visit(officer: User, report: VisitReport, rules: FlagRules, *, ip: st
                  after={"prospect_id": prospect.id, "outcome": report.outcome.value,
                         "stage": [stage_before.value, prospect.stage.value], "flag": assessment.flag_reason})
     return RecordedVisit(visit, True, stage_before, prospect.stage)
+
+
+def _is_lapsed_participant(prospect: Prospect) -> bool:
+    """Lapsed participants are worked like prospects until active again, follow-ups included."""
+    registration = db.session.scalar(select(Registration).where(Registration.prospect_id == prospect.id))
+    return registration is not None and registration.status is ParticipantStatus.LAPSED
 
 
 def mark_reviewed(visit: Visit, manager: User, *, ip: str | None = None) -> None:

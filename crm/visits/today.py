@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
-from crm.models import Prospect, Stage, User, Visit
+from crm.models import ParticipantStatus, Prospect, Registration, Stage, User, Visit
 from crm.prospects import scope
 from crm.prospects.stages import OPEN_STAGES
 
@@ -37,8 +37,10 @@ def _day_bounds(day: date, tz) -> tuple[datetime, datetime]:
 def officer_today(officer: User, day: date, tz) -> Today:
     mine = scope.visibility_filter(officer)
     with_places = (selectinload(Prospect.desa), selectinload(Prospect.kecamatan))
+    lapsed = select(Registration.prospect_id).where(Registration.status == ParticipantStatus.LAPSED)
+    being_worked = or_(Prospect.stage.in_(OPEN_STAGES), Prospect.id.in_(lapsed))
     follow_ups = db.session.scalars(
-        select(Prospect).where(mine, Prospect.stage.in_(OPEN_STAGES), Prospect.next_follow_up <= day)
+        select(Prospect).where(mine, being_worked, Prospect.next_follow_up <= day)
         .options(*with_places).order_by(Prospect.next_follow_up, Prospect.name)).all()
     new_query = select(Prospect).where(mine, Prospect.stage == Stage.NEW)
     new = db.session.scalars(new_query.options(*with_places)

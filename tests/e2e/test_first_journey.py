@@ -12,6 +12,7 @@ from tests.factories import PASSWORD, make_user
 
 OFFICER_PASSWORD = "lapangan-panarukan-7"
 HOME = re.compile(r"^http://127\.0\.0\.1:\d+/$")
+OFFICER_HOME = re.compile(r"^http://127\.0\.0\.1:\d+/today$")
 
 
 @pytest.mark.e2e
@@ -59,15 +60,14 @@ def test_admin_creates_an_officer_who_signs_in_with_the_new_password(page, phone
 
     sign_out(page)
     sign_in(page, "bayu", OFFICER_PASSWORD)
-    expect(page).to_have_url(HOME)
+    expect(page).to_have_url(OFFICER_HOME)  # an officer's day starts on Today
     expect(html).to_have_attribute("lang", "id")
     expect(page.locator("details.account summary")).to_have_text("Bayu Pratama")
-    expect(page.locator("h1")).to_contain_text("Bayu")
     expect(page.locator("nav.mainnav a[href='/users']")).to_have_count(0)  # officers manage no accounts
     screenshot(page, f"first-journey-officer-home-{database_kind}")
 
     sign_in(phone_page, "bayu@sasar.example", OFFICER_PASSWORD)
-    expect(phone_page).to_have_url(HOME)
+    expect(phone_page).to_have_url(OFFICER_HOME)
     expect(phone_page.locator("details.account summary")).to_have_text("Bayu Pratama")
     assert not overflows_sideways(phone_page), "the home page scrolls sideways on a 390px phone"
     screenshot(phone_page, f"first-journey-officer-home-phone-{database_kind}")

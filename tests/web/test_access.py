@@ -57,7 +57,7 @@ def test_every_role_gets_a_home_page(client, db, role):
     user = make_user(role, agency_code="DISNAKKAN" if role is Role.LIAISON else None,
                      kecamatan=("Panarukan",) if role is Role.OFFICER else ())
     sign_in(client, user)
-    response = client.get("/")
+    response = client.get("/", follow_redirects=True)
     assert response.status_code == 200
     assert user.name in response.get_data(as_text=True)
 

@@ -1,5 +1,5 @@
 from crm.models import AuditEvent, Role, User
-from tests.factories import PASSWORD, make_user, sign_in
+from tests.factories import PASSWORD, is_signed_in, make_user, sign_in
 
 WRONG_LOGIN_MESSAGES = ("The email/username or password is wrong.", "Email/nama pengguna atau kata sandi salah.")
 
@@ -22,7 +22,7 @@ def test_wrong_password_and_unknown_user_get_the_same_message(client, db):
         page = response.get_data(as_text=True)
         assert response.status_code == 200
         assert any(message in page for message in WRONG_LOGIN_MESSAGES)
-    assert client.get("/").status_code == 302  # still signed out
+    assert not is_signed_in(client)  # still signed out
 
 
 def test_sign_in_keeps_only_local_next_targets(client, db):
@@ -36,9 +36,9 @@ def test_sign_in_keeps_only_local_next_targets(client, db):
 
 def test_sign_out_ends_the_session(client, db):
     sign_in(client, make_user(Role.MANAGER, "yuli"))
-    assert client.get("/").status_code == 200
+    assert is_signed_in(client)
     client.post("/logout")
-    assert client.get("/").status_code == 302
+    assert not is_signed_in(client)
 
 
 def test_deactivated_user_is_signed_out_at_once_and_cannot_sign_in(app, client, db):
@@ -46,13 +46,13 @@ def test_deactivated_user_is_signed_out_at_once_and_cannot_sign_in(app, client, 
     officer = make_user(Role.OFFICER, "hendra", kecamatan=("Panarukan",))
     officer_client = app.test_client()
     sign_in(officer_client, officer)
-    assert officer_client.get("/").status_code == 200
+    assert is_signed_in(officer_client)
 
     sign_in(client, admin)
     response = client.post(f"/users/{officer.id}/active", data={"active": "0"})
     assert response.status_code == 302
 
-    assert officer_client.get("/").status_code == 302
+    assert not is_signed_in(officer_client)
     assert officer_client.post("/login", data={"login": "hendra", "password": PASSWORD}).status_code == 200
     assert db.session.query(AuditEvent).filter_by(action="deactivate", entity_id=str(officer.id)).count() == 1
 
@@ -65,8 +65,8 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, client, db)
     response = client.post("/account/password", data={
         "current_password": PASSWORD, "new_password": "a-new-long-password", "confirm": "a-new-long-password"})
     assert response.status_code == 302
-    assert client.get("/").status_code == 200
-    assert other_device.get("/").status_code == 302
+    assert is_signed_in(client)
+    assert not is_signed_in(other_device)
     assert client.post("/logout").status_code == 302
     assert client.post("/login", data={"login": "hendra", "password": "a-new-long-password"}).status_code == 302
 
@@ -85,4 +85,4 @@ def test_forms_refuse_a_post_without_csrf_token(app, client, db):
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert response.status_code == 400
-    assert client.get("/").status_code == 302
+    assert not is_signed_in(client)

@@ -223,3 +223,24 @@ def test_nominatim_is_used_only_when_configured(db, monkeypatch):
     assert asked == []
     geo.geocode("Kilensari, Panarukan", {"SASAR_GEOCODER": "nominatim"})
     assert asked == ["Kilensari, Panarukan"]
+
+
+def test_a_lapsed_participant_keeps_the_follow_up_an_officer_sets(client, db):
+    from crm.models import ParticipantStatus, Registration
+
+    officer = _officer()
+    prospect = make_prospect(stage=Stage.REGISTERED, officer=officer)
+    db.session.add(Registration(branch_id=prospect.branch_id, prospect=prospect, kpj="01234567890",
+                                registered_on=date(2024, 3, 1), declared_income=1_000_000,
+                                monthly_contribution=16_800, status=ParticipantStatus.LAPSED))
+    db.session.commit()
+    sign_in(client, officer)
+    follow_up = date.today() + timedelta(days=7)
+    client.post("/visits/sync", json={"id": str(uuid.uuid4()), "prospect_id": prospect.id,
+                                      "outcome": "interested", "next_follow_up": follow_up.isoformat()})
+    db.session.expire_all()
+    assert db.session.get(Prospect, prospect.id).next_follow_up == follow_up
+    prospect = db.session.get(Prospect, prospect.id)
+    prospect.next_follow_up = date.today()
+    db.session.commit()
+    assert "Siti Aminah" in client.get("/today").get_data(as_text=True)

@@ -1,0 +1,1 @@
+"""The managers' dashboard: funnel, breakdowns, target, map, exports and the stats API."""

@@ -1,0 +1,250 @@
+"""What the dashboard is asked about: a period and a narrowing, read from the query string and kept in it.
+
+**The period** selects records by their own date, the same way on the page, in the exports, in the
+links to the prospect list and in `GET /api/v1/stats/funnel`:
+
+- a *prospect* is in the period when its lead arrived — `Prospect.created_at` — on a day from `start`
+  to `end`, both included, days being counted in the branch's time zone (Asia/Jakarta). Every prospect
+  figure (funnel, breakdowns, map) describes that cohort of leads *and the stage each is in now*;
+- a *visit* is in the period when it was made — `Visit.visited_at` — on such a day, whenever its
+  prospect arrived.
+
+**The narrowing** (branch, source agency, kecamatan, desa, officer, sector, lead batch) applies to the
+prospect; for visits, "officer" means the officer who made the visit and the rest apply to the visit's
+prospect. Everything stays inside what the user may see (crm/prospects/scope.py).
+
+A value that cannot be used (not a date, not a number, an agency the user may not see…) is ignored and
+noted, so the page can say so; the API answers 422 instead.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, tzinfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from crm.extensions import db
+from crm.models import Agency, BatchStatus, Branch, LeadBatch, Region, RegionLevel, Role, Sector, User
+from crm.prospects import scope
+from crm.prospects.listing import ProspectFilter, day_bounds
+from crm.registrations.targets import FIRST_YEAR, LAST_YEAR
+
+# query argument → DashboardFilter attribute, for the narrowing by id
+ID_ARGS = (("branch", "branch_id"), ("agency", "agency_id"), ("kecamatan", "kecamatan_id"), ("desa", "desa_id"),
+           ("officer", "officer_id"), ("batch", "batch_id"))
+QUERY_ARGS = ("from", "to", *(arg for arg, _ in ID_ARGS), "sector")
+FIELD_LABELS = {
+    "from": _l("start date"), "to": _l("end date"), "branch": _l("branch"), "agency": _l("agency"),
+    "kecamatan": _l("kecamatan"), "desa": _l("desa"), "officer": _l("officer"), "batch": _l("lead batch"),
+    "sector": _l("sector"),
+}
+_MAX_ID = 2**31 - 1  # a larger number would overflow PostgreSQL's integer, not match a row
+
+
+@dataclass(frozen=True)
+class Note:
+    """A query value that was ignored, and why (a lazy, translatable message)."""
+
+    field: str
+    message: object
+
+
+@dataclass(frozen=True)
+class DashboardFilter:
+    start: date
+    end: date
+    branch_id: int | None = None
+    agency_id: int | None = None
+    kecamatan_id: int | None = None
+    desa_id: int | None = None
+    officer_id: int | None = None
+    sector: Sector | None = None
+    batch_id: int | None = None
+    notes: tuple[Note, ...] = field(default=(), compare=False)
+
+    @classmethod
+    def whole_year(cls, year: int, **narrowing) -> "DashboardFilter":
+        return cls(date(year, 1, 1), date(year, 12, 31), **narrowing)
+
+    def to_query_args(self) -> dict[str, str]:
+        """The query arguments that ask for this filter again: every link and export carries them."""
+        args = {"from": self.start.isoformat(), "to": self.end.isoformat()}
+        for arg, attribute in ID_ARGS:
+            value = getattr(self, attribute)
+            if value is not None:
+                args[arg] = str(value)
+        if self.sector is not None:
+            args["sector"] = self.sector.value
+        return args
+
+    def with_period(self, start: date, end: date) -> "DashboardFilter":
+        return replace(self, start=start, end=end, notes=())
+
+    @property
+    def narrowed(self) -> bool:
+        return any(getattr(self, attribute) is not None for _, attribute in ID_ARGS) or self.sector is not None
+
+    def bounds(self, tz: tzinfo) -> tuple[datetime, datetime]:
+        """The period as instants: from the start day's first moment to the moment after the end day."""
+        return day_bounds(self.start, self.end, tz)
+
+    def prospect_filter(self, tz: tzinfo) -> ProspectFilter:
+        """The prospects a figure counts: arrived in the period, narrowed as asked."""
+        created_from, created_before = self.bounds(tz)
+        return ProspectFilter(
+            branch_id=self.branch_id, agency_id=self.agency_id, kecamatan_id=self.kecamatan_id,
+            desa_id=self.desa_id, officer_id=self.officer_id, sector=self.sector, batch_id=self.batch_id,
+            created_from=created_from, created_before=created_before)
+
+    def visit_prospect_filter(self) -> ProspectFilter:
+        """The prospects whose visits count: narrowed as asked, whenever they arrived, whoever is assigned."""
+        return ProspectFilter(branch_id=self.branch_id, agency_id=self.agency_id, kecamatan_id=self.kecamatan_id,
+                              desa_id=self.desa_id, sector=self.sector, batch_id=self.batch_id)
+
+
+# --- what the user may choose from ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Option:
+    id: int
+    label: str
+    group: str | None = None  # a desa's kecamatan, a kecamatan's branch
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """The branches, agencies, places, officers and batches the user may narrow to."""
+
+    branches: tuple[Option, ...]
+    agencies: tuple[Option, ...]
+    kecamatan: tuple[Option, ...]
+    desa: tuple[Option, ...]
+    officers: tuple[Option, ...]
+    batches: tuple[Option, ...]
+
+    def for_arg(self, arg: str) -> tuple[Option, ...]:
+        return {"branch": self.branches, "agency": self.agencies, "kecamatan": self.kecamatan, "desa": self.desa,
+                "officer": self.officers, "batch": self.batches}[arg]
+
+    def label(self, arg: str, option_id: int | None) -> str | None:
+        return next((o.label for o in self.for_arg(arg) if o.id == option_id), None)
+
+    def labels(self, arg: str) -> dict[int, str]:
+        return {o.id: o.label for o in self.for_arg(arg)}
+
+
+def visible_branch_ids(user: User) -> list[int]:
+    """The branches whose figures the user may see: all for an admin, a manager's branch and those under it."""
+    if user.role is Role.ADMIN:
+        return list(db.session.scalars(select(Branch.id).order_by(Branch.id)))
+    return scope.branch_ids_under(user.branch_id)
+
+
+def filter_options(user: User, branch_ids: list[int] | None = None) -> FilterOptions:
+    """What `user` may narrow the dashboard to (a few small queries, none per row)."""
+    ids = branch_ids if branch_ids is not None else visible_branch_ids(user)
+    branches = db.session.scalars(select(Branch).where(Branch.id.in_(ids)).order_by(Branch.name)).all()
+    branch_names = {b.id: b.name for b in branches}
+    regions = db.session.scalars(
+        select(Region).where(Region.branch_id.in_(ids), Region.level.in_((RegionLevel.KECAMATAN, RegionLevel.DESA)))
+        .order_by(Region.name, Region.id)).all()
+    kecamatan = [r for r in regions if r.level is RegionLevel.KECAMATAN]
+    kecamatan_names = {k.id: k.name for k in kecamatan}
+    several = len(branches) > 1
+    officers = db.session.scalars(select(User).where(User.branch_id.in_(ids), User.role == Role.OFFICER)
+                                  .order_by(User.name, User.id)).all()
+    batches = db.session.scalars(
+        select(LeadBatch).where(LeadBatch.branch_id.in_(ids), LeadBatch.status != BatchStatus.PREVIEW)
+        .options(selectinload(LeadBatch.agency)).order_by(LeadBatch.id.desc())).all()
+    return FilterOptions(
+        branches=tuple(Option(b.id, f"{b.name} ({b.code})") for b in branches),
+        agencies=tuple(Option(a.id, a.code) for a in db.session.scalars(select(Agency).order_by(Agency.code))),
+        kecamatan=tuple(Option(k.id, k.name, branch_names.get(k.branch_id) if several else None) for k in kecamatan),
+        desa=tuple(Option(d.id, d.name, kecamatan_names.get(d.parent_id)) for d in regions
+                   if d.level is RegionLevel.DESA),
+        officers=tuple(Option(o.id, o.name if o.active else f"{o.name} ({_l('inactive')})") for o in officers),
+        batches=tuple(Option(b.id, _batch_label(b)) for b in batches),
+    )
+
+
+def _batch_label(batch: LeadBatch) -> str:
+    what = batch.filename or batch.source.value
+    return f"#{batch.id} · {batch.agency.code} · {what} · {batch.created_at:%d/%m/%Y}"
+
+
+# --- reading the query ----------------------------------------------------------------------------
+
+def _ignored(arg: str, value: str) -> Note:
+    return Note(arg, _l("“%(value)s” is not a valid %(what)s; it was ignored.", value=value[:40],
+                        what=FIELD_LABELS[arg]))
+
+
+def _unavailable(arg: str, value: str) -> Note:
+    return Note(arg, _l("There is no %(what)s “%(value)s” among yours; it was ignored.", value=value[:40],
+                        what=FIELD_LABELS[arg]))
+
+
+def _read_date(args: Mapping[str, str], arg: str, notes: list[Note]) -> date | None:
+    text = (args.get(arg) or "").strip()
+    if not text:
+        return None
+    try:
+        value = date.fromisoformat(text)
+    except ValueError:
+        value = None
+    if value is None or not FIRST_YEAR <= value.year <= LAST_YEAR:
+        notes.append(_ignored(arg, text))
+        return None
+    return value
+
+
+def _read_period(args: Mapping[str, str], today: date, notes: list[Note]) -> tuple[date, date]:
+    start, end = _read_date(args, "from", notes), _read_date(args, "to", notes)
+    year = (start or end or today).year
+    start = start or date(year, 1, 1)
+    end = end or date(start.year, 12, 31)
+    if start > end:
+        notes.append(Note("to", _l("The period ends before it starts; the current year is shown instead.")))
+        return date(today.year, 1, 1), date(today.year, 12, 31)
+    return start, end
+
+
+def parse_filter(args: Mapping[str, str], today: date, options: FilterOptions | None = None) -> DashboardFilter:
+    """The filter the query asks for. Values that are malformed — or, given `options`, not among them —
+    are left out and listed in `notes`. Without `from`/`to` the period is the current year."""
+    notes: list[Note] = []
+    start, end = _read_period(args, today, notes)
+    chosen: dict[str, object] = {}
+    for arg, attribute in ID_ARGS:
+        text = (args.get(arg) or "").strip()
+        if not text:
+            continue
+        if not text.isdigit() or not 0 < int(text) <= _MAX_ID:
+            notes.append(_ignored(arg, text))
+        elif options is not None and int(text) not in {o.id for o in options.for_arg(arg)}:
+            notes.append(_unavailable(arg, text))
+        else:
+            chosen[attribute] = int(text)
+    sector = (args.get("sector") or "").strip()
+    if sector:
+        if sector in {s.value for s in Sector}:
+            chosen["sector"] = Sector(sector)
+        else:
+            notes.append(_ignored("sector", sector))
+    return DashboardFilter(start, end, **chosen, notes=tuple(notes))
+
+
+def month_period(text: str | None, today: date) -> tuple[date, date, bool]:
+    """The first and last day of `YYYY-MM` (the current month when absent or malformed; False then)."""
+    try:
+        year, month = (int(part) for part in (text or "").split("-"))
+        first = date(year, month, 1)
+        ok = FIRST_YEAR <= year <= LAST_YEAR
+    except ValueError:
+        ok = False
+    if not ok:
+        first = today.replace(day=1)
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, date.fromordinal(following.toordinal() - 1), ok and bool(text)
