@@ -1,10 +1,10 @@
 """Making the records a test needs, through the same domain functions the app uses."""
 
+from sqlalchemy import select
+
 from crm import reference
 from crm.auth import accounts
 from crm.extensions import db
-from sqlalchemy import select
-
 from crm.models import Prospect, Region, RegionLevel, Role, Stage
 
 PASSWORD = "correct-horse-battery"

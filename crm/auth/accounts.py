@@ -2,19 +2,23 @@
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from crm import audit
-from crm.errors import Conflict, Invalid
+from crm.errors import Conflict, DomainError, Invalid
 from crm.extensions import db
-from crm.models import Agency, Branch, Region, Role, User
+from crm.models import Agency, AuditEvent, Branch, Region, Role, User
 from crm.models.base import utcnow
 from crm.models.user import new_session_token
 
 MIN_PASSWORD_LENGTH = 10
+LOCKOUT_WINDOW = timedelta(minutes=15)
+LOCKOUT_FAILURES_PER_LOGIN = 5
+LOCKOUT_FAILURES_PER_IP = 30  # a whole office can share one address behind NAT
 # Compared against when the login is unknown, so both failures take the same time.
 _UNKNOWN_USER_HASH = generate_password_hash(secrets.token_urlsafe(16))
 
@@ -56,15 +60,49 @@ def find_by_login(login: str) -> User | None:
                                                     func.lower(User.username) == login)))
 
 
-def authenticate(login: str, password: str) -> User | None:
-    """The active user with this login and password; None for any failure, without saying which."""
-    user = find_by_login(login)
+class SignInLocked(DomainError):
+    status = 429
+
+
+def _failures_since(since: datetime, *, login_key: str | None = None, ip: str | None = None) -> int:
+    query = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "login_failed",
+                                                              AuditEvent.at >= since)
+    if login_key is not None:
+        query = query.where(AuditEvent.entity_id == login_key)
+    if ip is not None:
+        query = query.where(AuditEvent.ip == ip)
+    return db.session.scalar(query)
+
+
+def _check_not_locked(login_key: str, user: User | None, ip: str | None, now: datetime) -> None:
+    since = now - LOCKOUT_WINDOW
+    if user is not None and user.last_login_at is not None:
+        since = max(since, user.last_login_at)  # a success clears the count
+    locked = _failures_since(since, login_key=login_key) >= LOCKOUT_FAILURES_PER_LOGIN
+    if ip is not None and not locked:
+        locked = _failures_since(now - LOCKOUT_WINDOW, ip=ip) >= LOCKOUT_FAILURES_PER_IP
+    if locked:
+        raise SignInLocked(_l("Too many failed sign-ins. Wait %(minutes)d minutes and try again.",
+                              minutes=int(LOCKOUT_WINDOW.total_seconds() // 60)))
+
+
+def authenticate(login: str, password: str, *, ip: str | None = None) -> User | None:
+    """The active user with this login and password; None for any failure, without saying which.
+
+    Every attempt is recorded in the audit trail; after repeated failures for one login (or from one
+    address) the sign-in is refused for a while, whether or not the password is right. The caller commits.
+    """
+    login_key = normalise_login(login) or ""
+    now = utcnow()
+    user = find_by_login(login_key)
+    _check_not_locked(login_key, user, ip, now)
     if user is None:
         check_password_hash(_UNKNOWN_USER_HASH, password)
+    if user is None or not check_password_hash(user.password_hash, password) or not user.active:
+        audit.record("login_failed", "login", login_key, ip=ip, branch_id=user.branch_id if user else None)
         return None
-    if not check_password_hash(user.password_hash, password) or not user.active:
-        return None
-    user.last_login_at = utcnow()
+    user.last_login_at = now
+    audit.record("login", "user", user.id, actor=user, ip=ip, branch_id=user.branch_id)
     return user
 
 

@@ -35,9 +35,13 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.login.data, form.password.data)
+        try:
+            user = accounts.authenticate(form.login.data, form.password.data, ip=request.remote_addr)
+        except accounts.SignInLocked as error:
+            flash(str(error.message), "error")
+            return render_template("auth/login.html", form=form), 429
+        db.session.commit()
         if user is not None:
-            db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         flash(_("The email/username or password is wrong."), "error")

@@ -8,11 +8,11 @@ prospect (invalid rows with their reasons, duplicates, possible duplicates).
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
-from crm.models.base import enum_column, timestamp_column, utcnow
+from crm.models.base import UtcDateTime, enum_column, timestamp_column, utcnow
 from crm.models.org import Agency, Branch
 from crm.models.user import User
 
@@ -56,8 +56,8 @@ class LeadBatch(db.Model):
     unresolved_place_count: Mapped[int] = mapped_column(default=0, server_default="0")
     removed_count: Mapped[int] = mapped_column(default=0, server_default="0")  # prospects removed when withdrawn
     created_at: Mapped[datetime] = timestamp_column()
-    committed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    committed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     branch: Mapped[Branch] = relationship()

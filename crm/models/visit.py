@@ -5,11 +5,11 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Numeric, String, Text, Uuid
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
-from crm.models.base import enum_column, timestamp_column
+from crm.models.base import UtcDateTime, enum_column, timestamp_column
 from crm.models.org import Branch
 from crm.models.prospect import Prospect
 from crm.models.user import User
@@ -45,7 +45,7 @@ class Visit(db.Model):
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)
     prospect_id: Mapped[int] = mapped_column(ForeignKey("prospect.id"), index=True)
     officer_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    visited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    visited_at: Mapped[datetime] = mapped_column(UtcDateTime())
     outcome: Mapped[Outcome] = enum_column(Outcome)
     decline_reason: Mapped[DeclineReason | None] = enum_column(DeclineReason, nullable=True)
     notes: Mapped[str | None] = mapped_column(Text)
@@ -58,7 +58,7 @@ class Visit(db.Model):
     flagged: Mapped[bool] = mapped_column(default=False)
     flag_reason: Mapped[str | None] = mapped_column(String(64))
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = timestamp_column()  # when the server received it (offline visits arrive late)
 
     branch: Mapped[Branch] = relationship()
