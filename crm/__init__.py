@@ -3,7 +3,7 @@
 from flask import Flask
 from sqlalchemy import event
 
-from crm import config, errors, i18n
+from crm import config, errors, i18n, security
 from crm.api.views import bp as api_bp
 from crm.auth import access
 from crm.auth.views import bp as auth_bp
@@ -48,6 +48,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never cookies
     access.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     app.cli.add_command(sasar)
     return app
 

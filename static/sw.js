@@ -40,7 +40,11 @@ function warm(urls) {
 }
 
 self.addEventListener("message", function (event) {
-  if (event.data && event.data.warm) event.waitUntil(warm(event.data.warm.concat(PAGES)));
+  if (!event.data || !event.data.warm) return;
+  var source = event.source;
+  event.waitUntil(warm(event.data.warm.concat(PAGES)).then(function () {
+    if (source) source.postMessage({ warmed: true });
+  }));
 });
 
 self.addEventListener("fetch", function (event) {

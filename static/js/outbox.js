@@ -82,14 +82,26 @@
 
   window.SasarOutbox = { enqueue: enqueue, flush: flush, send: send, all: all, showCount: showCount };
 
+  /* Tell the officer when this phone can carry on without signal: the service worker controls the page
+     and has saved today's pages. */
+  var warmed = false;
+  function markReady() {
+    if (!warmed || !navigator.serviceWorker.controller) return;
+    var badge = document.querySelector("[data-offline-badge]");
+    if (badge) badge.hidden = false;
+  }
   if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.warmed) { warmed = true; markReady(); }
+    });
+    navigator.serviceWorker.addEventListener("controllerchange", markReady);
     navigator.serviceWorker.register("/sw.js").then(function () {
       return navigator.serviceWorker.ready;
     }).then(function (registration) {
       /* Keep today's prospects' pages at hand for when the signal drops. */
       var links = Array.prototype.map.call(document.querySelectorAll("a[href^='/prospects/'], a[href^='/visits/new']"),
         function (a) { return a.getAttribute("href").split("#")[0]; });
-      if (registration.active && links.length) registration.active.postMessage({ warm: links.slice(0, 60) });
+      registration.active.postMessage({ warm: links.slice(0, 60) });
     }).catch(function () { /* no offline support in this browser: Sasar still works online */ });
   }
   window.addEventListener("online", flush);

@@ -87,7 +87,12 @@ def _open_page(browser: Browser, base_url: str, **context_options) -> Iterator[P
         if response.status >= 500:
             problems.append(f"HTTP {response.status} from {response.request.method} {response.url}")
 
+    def csp_violation(message) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            problems.append(f"CSP violation: {message.text}")
+
     page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+    page.on("console", csp_violation)
     page.on("response", server_error)
     yield page
     context.close()
