@@ -9,8 +9,11 @@ from crm.auth import access
 from crm.auth.views import bp as auth_bp
 from crm.cli import sasar
 from crm.config import PROJECT_ROOT
+from crm.dashboard import api as dashboard_api
+from crm.dashboard.views import bp as dashboard_bp
 from crm.extensions import babel, csrf, db, login_manager, migrate
 from crm.main.views import bp as main_bp
+from crm.privacy.views import bp as privacy_bp
 from crm.prospects.views import bp as prospects_bp
 from crm.registrations import api as registrations_api
 from crm.registrations.views import bp as registrations_bp
@@ -19,7 +22,7 @@ from crm.visits.views import bp as visits_bp
 
 MIGRATIONS_DIR = str(PROJECT_ROOT / "crm" / "migrations")
 # Importing an area's api module registers its operations on the API blueprint.
-AREA_API_MODULES = (visits_api, registrations_api)
+AREA_API_MODULES = (visits_api, registrations_api, dashboard_api)
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -42,8 +45,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(prospects_bp)
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(visits_bp)
     app.register_blueprint(registrations_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never cookies
     access.init_app(app)

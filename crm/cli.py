@@ -17,6 +17,7 @@ from crm.auth import accounts, tokens
 from crm.errors import DomainError
 from crm.extensions import db
 from crm.models import Prospect, Role
+from crm.privacy import backups, retention, subjects
 from crm.registrations import reconciliation, targets
 
 DEMO_LOGINS_FILE = "demo-logins.txt"
@@ -175,3 +176,68 @@ def reconcile_command(path: Path, branch_code):
                 click.echo(f"  {kind}: row {note.row} KPJ {note.kpj or '-'} {note.name or ''} "
                            f"(NIK {note.nik or '-'}): {note.reason}")
     click.echo(json.dumps(result.summary()))
+
+
+@sasar.command("purge-stale", help="Anonymise unconverted prospects with no activity for N months. Safe daily.")
+@click.option("--months", default=retention.DEFAULT_MONTHS, show_default=True, type=click.IntRange(min=1))
+@with_appcontext
+def purge_stale_command(months: int):
+    result = retention.purge_stale(months)
+    db.session.commit()
+    click.echo(f"Anonymised {result.anonymised} prospects with no activity since {result.cutoff:%Y-%m-%d}.")
+
+
+@sasar.command("export-person", help="Everything Sasar holds on one person (by NIK), as JSON.")
+@click.argument("nik")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file (default: stdout).")
+@with_appcontext
+def export_person_command(nik: str, output: Path | None):
+    document = subjects.export_subject(nik)
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"{len(document['people'])} records written to {output}.")
+    else:
+        click.echo(text)
+
+
+@sasar.command("erase-person", help="Anonymise one person (by NIK); counts and funnel figures are kept.")
+@click.argument("nik")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def erase_person_command(nik: str, yes: bool):
+    found = subjects.prospects_with_nik(nik)
+    if not found:
+        _fail("no prospect with that NIK.")
+    if not yes:
+        click.confirm(f"Anonymise {len(found)} prospect record(s)? This cannot be undone", abort=True)
+    result = subjects.erase_subject(nik, None)
+    db.session.commit()
+    click.echo(f"Anonymised {result.prospects} prospects, {result.visits} visits, "
+               f"{result.registrations} registrations, {result.lead_rows} lead rows.")
+
+
+@sasar.command("backup", help="Write a consistent backup of the database to PATH.")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(path: Path):
+    try:
+        backups.backup(db.engine, path)
+    except backups.BackupError as error:
+        _fail(error)
+    click.echo(f"Backup written to {path} ({path.stat().st_size} bytes).")
+
+
+@sasar.command("restore", help="Replace the database's contents with the backup at PATH.")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(path: Path, yes: bool):
+    if not yes:
+        click.confirm("Replace everything in the database with this backup?", abort=True)
+    db.session.remove()
+    try:
+        backups.restore(db.engine, path)
+    except backups.BackupError as error:
+        _fail(error)
+    click.echo(f"Database restored from {path}.")

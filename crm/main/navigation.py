@@ -17,6 +17,7 @@ class NavItem:
 
 NAV_ITEMS = (
     NavItem("main.home", _l("Home"), "home"),
+    NavItem("dashboard.index", _l("Dashboard"), "chart"),
     NavItem("visits.today", _l("Today"), "today"),
     NavItem("visits.day_plan", _l("Day plan"), "route"),
     NavItem("prospects.index", _l("Prospects"), "people"),
@@ -26,6 +27,7 @@ NAV_ITEMS = (
     NavItem("registrations.reconcile", _l("Reconciliation"), "sync"),
     NavItem("registrations.rate_list", _l("Rates"), "rupiah"),
     NavItem("auth.users", _l("Users"), "users"),
+    NavItem("privacy.subject_request", _l("Personal data"), "shield"),
 )
 
 

@@ -11,7 +11,7 @@ from crm.models.lead_batch import (
     ProspectListing,
 )
 from crm.models.org import Agency, Branch, Region, RegionLevel
-from crm.models.prospect import Prospect, Sector, Stage
+from crm.models.prospect import ConsentBasis, Prospect, Sector, Stage
 from crm.models.registration import (
     ContributionRate,
     ParticipantStatus,
@@ -28,7 +28,7 @@ from crm.models.visit import DeclineReason, Outcome, PositionSource, Visit
 
 __all__ = [
     "AgencyColumnMapping", "LeadRow", "LeadRowStatus", "ProspectListing",
-    "Agency", "ApiToken", "AuditEvent", "BatchSource", "BatchStatus", "Branch", "ContributionRate",
+    "Agency", "ApiToken", "ConsentBasis", "AuditEvent", "BatchSource", "BatchStatus", "Branch", "ContributionRate",
     "DeclineReason", "LeadBatch", "Outcome", "ParticipantStatus", "Payer", "PositionSource", "Programme", "Prospect",
     "RateKind", "ReconciliationRun", "Region", "RegionLevel", "Registration", "RegistrationOrigin", "Role",
     "Sector", "Stage", "Target", "TargetSplit", "User", "Visit", "officer_kecamatan",

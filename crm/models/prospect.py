@@ -8,7 +8,7 @@ from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
-from crm.models.base import enum_column, timestamp_column, utcnow
+from crm.models.base import UtcDateTime, enum_column, timestamp_column, utcnow
 from crm.models.lead_batch import LeadBatch
 from crm.models.org import Agency, Branch, Region
 from crm.models.user import User
@@ -32,6 +32,13 @@ class Sector(enum.Enum):
     INDUSTRY = "industry"
     TRANSPORT = "transport"
     OTHER = "other"
+
+
+class ConsentBasis(enum.Enum):
+    """The lawful basis for holding the person's data (UU 27/2022)."""
+
+    CONSENT = "consent"            # the person agreed, to the agency that collected it or to an officer
+    PUBLIC_TASK = "public_task"    # a public body's duty: the agencies and BPJS extending social security
 
 
 class Prospect(db.Model):
@@ -65,13 +72,18 @@ class Prospect(db.Model):
     location_accuracy_m: Mapped[float | None]  # set when a visit's good fix replaced the desa centroid
     next_follow_up: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
+    consent_basis: Mapped[ConsentBasis | None] = enum_column(ConsentBasis, nullable=True)
+    consent_date: Mapped[date | None] = mapped_column(Date)
+    consent_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    anonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = timestamp_column()
     updated_at: Mapped[datetime] = timestamp_column(onupdate=utcnow)
 
     branch: Mapped[Branch] = relationship()
     kecamatan: Mapped[Region | None] = relationship(foreign_keys=[kecamatan_id])
     desa: Mapped[Region | None] = relationship(foreign_keys=[desa_id])
-    source_agency: Mapped[Agency | None] = relationship()
+    source_agency: Mapped[Agency | None] = relationship(foreign_keys=[source_agency_id])
+    consent_agency: Mapped[Agency | None] = relationship(foreign_keys=[consent_agency_id])
     lead_batch: Mapped[LeadBatch | None] = relationship()
     assigned_officer: Mapped[User | None] = relationship()
 

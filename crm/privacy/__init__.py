@@ -1,0 +1,1 @@
+"""Personal data (UU 27/2022): data-subject requests, retention, backups."""

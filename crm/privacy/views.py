@@ -1,0 +1,49 @@
+"""The admins' data-subject requests: look a person up by NIK, export what Sasar holds, or erase it."""
+
+import json
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from crm import audit
+from crm.auth.access import allow
+from crm.extensions import db
+from crm.models import Role
+from crm.privacy import subjects
+
+bp = Blueprint("privacy", __name__)
+
+
+@bp.get("/privacy")
+@allow(Role.ADMIN)
+def subject_request():
+    nik = request.args.get("nik", "").strip()
+    found = subjects.prospects_with_nik(nik) if nik else []
+    return render_template("privacy/subject.html", nik=nik, found=found)
+
+
+@bp.post("/privacy/export")
+@allow(Role.ADMIN)
+def export_subject():
+    nik = request.form.get("nik", "")
+    document = subjects.export_subject(nik)
+    audit.record("export", "subject", None, actor=current_user, ip=request.remote_addr,
+                          after={"records": len(document["people"])})
+    db.session.commit()
+    body = json.dumps(document, ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="sasar-data-subject.json"'})
+
+
+@bp.post("/privacy/erase")
+@allow(Role.ADMIN)
+def erase_subject():
+    nik = request.form.get("nik", "")
+    if request.form.get("confirm") != "1":
+        flash(_("Tick the box to confirm the erasure."), "error")
+        return redirect(url_for("privacy.subject_request", nik=nik))
+    result = subjects.erase_subject(nik, current_user, ip=request.remote_addr)
+    db.session.commit()
+    flash(_("%(n)s records anonymised; figures and counts are unchanged.", n=result.prospects), "success")
+    return redirect(url_for("privacy.subject_request"))
