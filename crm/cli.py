@@ -13,7 +13,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from crm import demo, reference
-from crm.auth import accounts, tokens
+from crm.auth import access, accounts, tokens
 from crm.errors import DomainError
 from crm.extensions import db
 from crm.models import Prospect, Role
@@ -241,3 +241,9 @@ def restore_command(path: Path, yes: bool):
     except backups.BackupError as error:
         _fail(error)
     click.echo(f"Database restored from {path}.")
+
+
+@sasar.command("access-matrix", help="Print the access rules of every route as a Markdown table.")
+@with_appcontext
+def access_matrix_command():
+    click.echo(access.access_matrix_markdown(current_app))

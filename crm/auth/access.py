@@ -84,3 +84,25 @@ def init_app(app) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
     app.before_request(_check_access)
+
+
+def access_matrix(app) -> list[tuple[str, str, frozenset[Role] | None]]:
+    """Every route with the roles it admits (None for public), in URL order: the README's table."""
+    rows = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
+        if rule.endpoint == "static":
+            continue
+        methods = ",".join(sorted(rule.methods - {"HEAD", "OPTIONS"}))
+        public = rule.endpoint in PUBLIC_ENDPOINTS
+        rows.append((f"{methods} {rule.rule}", rule.endpoint, None if public else rule_for(app, rule.endpoint)))
+    return rows
+
+
+def access_matrix_markdown(app) -> str:
+    roles = list(Role)
+    lines = ["| route | " + " | ".join(role.value for role in roles) + " |",
+             "|---|" + "---|" * len(roles)]
+    for route, _endpoint, allowed in access_matrix(app):
+        cells = ["public" if allowed is None else ("✓" if role in allowed else "") for role in roles]
+        lines.append(f"| `{route}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines)

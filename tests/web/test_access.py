@@ -65,3 +65,48 @@ def test_every_role_gets_a_home_page(client, db, role):
 def test_sign_in_page_links_back_after_sign_in(client, db):
     response = client.get("/users")
     assert response.headers["Location"] == "/login?next=/users"
+
+
+SKIPPED_IN_WALK = {"auth.logout"}  # would end the walking client's own session
+
+
+def _walk_as(app, db, role):
+    from crm.auth import tokens
+
+    user = make_user(role, f"walker{role.value}", agency_code="DINSOS" if role is Role.LIAISON else None,
+                     kecamatan=("Panarukan",) if role is Role.OFFICER else ())
+    client = app.test_client()
+    sign_in(client, user)
+    bearer = {"Authorization": f"Bearer {tokens.issue_token(user, 'walk').secret}"}
+    db.session.commit()
+    for rule, method in _routes(app):
+        if rule.endpoint in SKIPPED_IN_WALK:
+            continue
+        headers = bearer if rule.endpoint.startswith("api.") else {}
+        response = client.open(_url_for_rule(rule), method=method, headers=headers)
+        yield rule, method, response
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_route_answers_each_role_as_the_access_matrix_says(app, db, role):
+    checked = 0
+    for rule, method, response in _walk_as(app, db, role):
+        allowed = role in rule_for(app, rule.endpoint)
+        where = f"{method} {rule.rule} as {role.value}: {response.status_code}"
+        if allowed:
+            assert response.status_code not in (401, 403), where
+            assert response.status_code < 500, where
+        else:
+            assert response.status_code == 403, where
+        checked += 1
+    assert checked >= 20
+
+
+def test_readme_states_the_access_matrix_of_the_code(app):
+    from pathlib import Path
+
+    from crm.auth.access import access_matrix_markdown
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert access_matrix_markdown(app) in readme, \
+        "README's access table is out of date: paste `flask --app wsgi sasar access-matrix` into it"
