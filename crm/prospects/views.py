@@ -14,6 +14,9 @@ from crm.auth.access import allow
 from crm.errors import DomainError
 from crm.extensions import db
 from crm.models import Prospect, Region, Role, Sector, Stage, User, Visit
+from crm.people.nik import mask_nik
+from crm.people.phone import mask_phone
+from crm.privacy import subjects
 from crm.prospects import assignment, scope
 from crm.prospects.listing import ProspectFilter, day_bounds, find_prospects
 from crm.prospects.stages import ROAD, STAGE_LABELS
@@ -23,6 +26,11 @@ from crm.visits.forms import DECLINE_LABELS, FLAG_LABELS, OUTCOME_LABELS, Reassi
 bp = Blueprint("prospects", __name__)
 WORKERS = (Role.ADMIN, Role.MANAGER, Role.OFFICER)
 MANAGERS = (Role.ADMIN, Role.MANAGER)
+REVEALABLE = ("nik", "phone")
+
+
+bp.add_app_template_filter(mask_nik, "mask_nik")
+bp.add_app_template_filter(mask_phone, "mask_phone")
 
 
 @bp.app_template_filter("whatsapp_url")
@@ -87,7 +95,7 @@ def index():
 
 @bp.get("/prospects/<int:prospect_id>")
 @allow(*WORKERS)
-def detail(prospect_id: int):
+def detail(prospect_id: int, revealed: tuple[str, ...] = ()):
     prospect = _visible_or_404(prospect_id)
     visits = db.session.scalars(select(Visit).where(Visit.prospect_id == prospect.id)
                                 .options(selectinload(Visit.officer)).order_by(Visit.visited_at.desc())).all()
@@ -95,7 +103,21 @@ def detail(prospect_id: int):
     return render_template("prospects/detail.html", prospect=prospect, visits=visits, officers=officers,
                            registration=registration_of(prospect),
                            outcome_labels=OUTCOME_LABELS, decline_labels=DECLINE_LABELS, flag_labels=FLAG_LABELS,
-                           stage_labels=STAGE_LABELS, can_work=scope.can_work(current_user, prospect))
+                           stage_labels=STAGE_LABELS, can_work=scope.can_work(current_user, prospect),
+                           revealed=revealed, phone_in_full=current_user.role is Role.OFFICER)
+
+
+@bp.post("/prospects/<int:prospect_id>/reveal")
+@allow(*WORKERS)
+def reveal(prospect_id: int):
+    """Show one masked field in full, once; the reveal is recorded in the audit trail."""
+    prospect = _visible_or_404(prospect_id)
+    field = request.form.get("field")
+    if field not in REVEALABLE:
+        abort(400)
+    subjects.reveal(prospect, field, current_user, ip=request.remote_addr)
+    db.session.commit()
+    return detail(prospect_id, revealed=(field,))
 
 
 @bp.post("/prospects/<int:prospect_id>/assign")

@@ -244,3 +244,18 @@ def test_a_lapsed_participant_keeps_the_follow_up_an_officer_sets(client, db):
     prospect.next_follow_up = date.today()
     db.session.commit()
     assert "Siti Aminah" in client.get("/today").get_data(as_text=True)
+
+
+def test_nik_is_masked_until_revealed_and_each_reveal_is_recorded(client, db):
+    prospect = make_prospect(nik="3512064508900003", phone="+6281234567890")
+    manager = make_user(Role.MANAGER, "yuli")
+    sign_in(client, manager)
+    page = client.get(f"/prospects/{prospect.id}").get_data(as_text=True)
+    assert "3512********0003" in page and "3512064508900003" not in page
+    assert "+62812****7890" in page and "+6281234567890" not in page
+    revealed = client.post(f"/prospects/{prospect.id}/reveal", data={"field": "nik"}).get_data(as_text=True)
+    assert "3512064508900003" in revealed
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "reveal"))
+    assert event.actor_id == manager.id and event.after == {"field": "nik"}
+    assert "3512064508900003" not in client.get(f"/prospects/{prospect.id}").get_data(as_text=True)
+    assert client.post(f"/prospects/{prospect.id}/reveal", data={"field": "address"}).status_code == 400
