@@ -25,17 +25,25 @@ def _run(command: list[str]) -> None:
         raise BackupError(f"{command[0]} failed: {result.stderr.strip()}")
 
 
+def _sqlite_copy(source_path: str | Path, target_path: str | Path) -> None:
+    """Copy one SQLite database onto another, page by page, consistent even while in use."""
+    source, target = sqlite3.connect(source_path), sqlite3.connect(target_path)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
+def _sqlite_file(engine: Engine) -> str:
+    return make_url(str(engine.url)).database
+
+
 def backup(engine: Engine, path: Path) -> Path:
     """Write a consistent copy of the live database to `path`, even while Sasar is in use."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if engine.dialect.name == "sqlite":
-        source = sqlite3.connect(make_url(str(engine.url)).database)
-        target = sqlite3.connect(path)
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _sqlite_copy(_sqlite_file(engine), path)
     elif engine.dialect.name == "postgresql":
         _run(["pg_dump", "--format=custom", "--no-owner", f"--file={path}", _libpq_url(engine)])
     else:
@@ -49,13 +57,7 @@ def restore(engine: Engine, path: Path) -> None:
         raise BackupError(f"no backup at {path}")
     engine.dispose()  # no pooled connection may hold the old database open
     if engine.dialect.name == "sqlite":
-        source = sqlite3.connect(path)
-        target = sqlite3.connect(make_url(str(engine.url)).database)
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _sqlite_copy(path, _sqlite_file(engine))
     elif engine.dialect.name == "postgresql":
         _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
               f"--dbname={_libpq_url(engine)}", str(path)])
