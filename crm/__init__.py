@@ -5,6 +5,7 @@ from sqlalchemy import event
 
 from crm import config, errors, i18n, security
 from crm.api.views import bp as api_bp
+from crm.audit.views import bp as audit_bp
 from crm.auth import access
 from crm.auth.views import bp as auth_bp
 from crm.cli import sasar
@@ -12,6 +13,8 @@ from crm.config import PROJECT_ROOT
 from crm.dashboard import api as dashboard_api
 from crm.dashboard.views import bp as dashboard_bp
 from crm.extensions import babel, csrf, db, login_manager, migrate
+from crm.leads import api as leads_api
+from crm.leads.views import bp as leads_bp
 from crm.main.views import bp as main_bp
 from crm.privacy.views import bp as privacy_bp
 from crm.prospects.views import bp as prospects_bp
@@ -22,7 +25,7 @@ from crm.visits.views import bp as visits_bp
 
 MIGRATIONS_DIR = str(PROJECT_ROOT / "crm" / "migrations")
 # Importing an area's api module registers its operations on the API blueprint.
-AREA_API_MODULES = (visits_api, registrations_api, dashboard_api)
+AREA_API_MODULES = (visits_api, registrations_api, dashboard_api, leads_api)
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -45,7 +48,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(prospects_bp)
+    app.register_blueprint(leads_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(visits_bp)
     app.register_blueprint(registrations_bp)
     app.register_blueprint(dashboard_bp)

@@ -21,6 +21,7 @@ NAV_ITEMS = (
     NavItem("visits.today", _l("Today"), "today"),
     NavItem("visits.day_plan", _l("Day plan"), "route"),
     NavItem("prospects.index", _l("Prospects"), "people"),
+    NavItem("leads.history", _l("Lead lists"), "upload"),
     NavItem("visits.flagged", _l("Flagged visits"), "flag"),
     NavItem("registrations.lapsed", _l("Lapsed"), "refresh"),
     NavItem("registrations.progress", _l("Target"), "target"),
@@ -28,6 +29,7 @@ NAV_ITEMS = (
     NavItem("registrations.rate_list", _l("Rates"), "rupiah"),
     NavItem("auth.users", _l("Users"), "users"),
     NavItem("privacy.subject_request", _l("Personal data"), "shield"),
+    NavItem("audit.index", _l("Audit trail"), "history"),
 )
 
 

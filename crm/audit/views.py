@@ -1,0 +1,62 @@
+"""The admins' view of the audit trail: search it, export it."""
+
+import csv
+import io
+import json
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, current_app, render_template, request
+
+from crm.audit import trail
+from crm.auth.access import allow
+from crm.models import Role
+
+bp = Blueprint("audit", __name__)
+
+
+def _criteria() -> trail.TrailFilter:
+    def day(name):
+        try:
+            return date.fromisoformat(request.args.get(name, ""))
+        except ValueError:
+            return None
+
+    return trail.TrailFilter(actor=request.args.get("actor", ""), action=request.args.get("action", ""),
+                             entity=request.args.get("entity", ""), entity_id=request.args.get("entity_id", ""),
+                             since=day("since"), until=day("until"))
+
+
+def _tz():
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+@bp.get("/audit")
+@allow(Role.ADMIN)
+def index():
+    criteria = _criteria()
+    result = trail.search(criteria, _tz(), request.args.get("page", 1, type=int))
+    actions, entities = trail.known_values()
+    return render_template("audit/index.html", result=result, criteria=criteria, actions=actions, entities=entities)
+
+
+@bp.get("/audit/export.csv")
+@allow(Role.ADMIN)
+def export():
+    criteria = _criteria()
+
+    def rows():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["at", "actor", "action", "entity", "entity_id", "ip", "before", "after"])
+        for event, actor in trail.all_matching(criteria, _tz()):
+            writer.writerow([event.at.isoformat(), actor.login if actor else "", event.action, event.entity,
+                             event.entity_id or "", event.ip or "",
+                             json.dumps(event.before, ensure_ascii=False) if event.before else "",
+                             json.dumps(event.after, ensure_ascii=False) if event.after else ""])
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+
+    return Response(rows(), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="sasar-audit.csv"'})

@@ -1,0 +1,48 @@
+import csv
+import io
+
+import pytest
+from sqlalchemy import select
+
+from crm.audit import AuditTrailIsAppendOnly
+from crm.models import AuditEvent, Role
+from tests.factories import PASSWORD, make_user, sign_in
+
+
+def test_admin_finds_who_changed_a_user_with_before_and_after(client, db):
+    admin = make_user(Role.ADMIN, "dimas", name="Dimas Pratama")
+    officer = make_user(Role.OFFICER, "bayu", kecamatan=("Kendit",))
+    sign_in(client, admin)
+    client.post(f"/users/{officer.id}/edit", data={"name": "Bayu Saputra", "username": "bayu", "role": "manager"})
+    page = client.get(f"/audit?action=update&entity=user&entity_id={officer.id}").get_data(as_text=True)
+    assert "Dimas Pratama" in page and "Bayu Saputra" in page and "manager" in page
+    assert "1 events" in page or "1 peristiwa" in page
+
+
+def test_audit_export_is_a_csv_of_the_matching_events(client, db):
+    admin = make_user(Role.ADMIN, "dimas")
+    client.post("/login", data={"login": "nobody", "password": "whatever-long"})
+    sign_in(client, admin)
+    response = client.get("/audit/export.csv?action=login_failed")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert response.mimetype == "text/csv"
+    assert [(r["action"], r["entity_id"]) for r in rows] == [("login_failed", "nobody")]
+
+
+def test_events_cannot_be_changed_or_deleted(db):
+    make_user(Role.ADMIN, "dimas")
+    event = db.session.scalar(select(AuditEvent))
+    event.action = "nothing happened"
+    with pytest.raises(AuditTrailIsAppendOnly):
+        db.session.commit()
+    db.session.rollback()
+    db.session.delete(db.session.scalar(select(AuditEvent)))
+    with pytest.raises(AuditTrailIsAppendOnly):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_only_admins_read_the_trail(client, db):
+    sign_in(client, make_user(Role.MANAGER, "yuli", password=PASSWORD))
+    assert client.get("/audit").status_code == 403
+    assert client.get("/audit/export.csv").status_code == 403
