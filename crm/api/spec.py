@@ -5,11 +5,11 @@ The OpenAPI document is assembled from these declarations, so it cannot drift fr
 
 import re
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 from flask import Blueprint, request
 from flask_babel import lazy_gettext as _l
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, Field, ValidationError
 from pydantic.json_schema import models_json_schema
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -21,6 +21,20 @@ API_TITLE = "Sasar API"
 API_VERSION = "1.0.0"
 _FLASK_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 ModelT = TypeVar("ModelT", bound=BaseModel)
+
+# A database id: PostgreSQL integers stop at 2**31 - 1, and a larger one must be a 422, not a crash.
+DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
+
+
+def _no_control_characters(value: str | None) -> str | None:
+    if value is not None and _CONTROL.search(value):
+        raise ValueError("control characters are not allowed")
+    return value
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Free text from outside: no NUL or other control characters (PostgreSQL refuses NUL in text).
+CleanText = Annotated[str, AfterValidator(_no_control_characters)]
 
 
 @dataclass(frozen=True)
@@ -35,6 +49,7 @@ class Operation:
     tags: tuple[str, ...] = ()
     extra_responses: dict[int, str] = field(default_factory=dict)
     success: tuple[int, ...] = (200,)
+    query: tuple[dict, ...] = ()  # OpenAPI parameter objects for the query string
 
 
 OPERATIONS: list[Operation] = []
@@ -43,15 +58,16 @@ OPERATIONS: list[Operation] = []
 def operation(bp: Blueprint, method: str, rule: str, *, summary: str, roles: tuple[Role, ...] = (),
               response: type[BaseModel] | None = None, body: type[BaseModel] | None = None,
               tags: tuple[str, ...] = (), extra_responses: dict[int, str] | None = None,
-              success: tuple[int, ...] = (200,)):
-    """Register a view as an API operation, open to `roles` (all roles when empty)."""
+              success: tuple[int, ...] = (200,), query: tuple[dict, ...] = ()):
+    """Register a view as an API operation, open to `roles` (all roles when empty); `query` documents its
+    query-string parameters (OpenAPI parameter objects)."""
 
     def decorate(view):
         guarded = allow(*roles)(view)
         bp.add_url_rule(rule, view.__name__, guarded, methods=[method])
         OPERATIONS.append(Operation(method.lower(), rule, f"{bp.name}.{view.__name__}",
                                     summary, frozenset(roles) or frozenset(Role), response, body, tags,
-                                    extra_responses or {}, success))
+                                    extra_responses or {}, success, tuple(query)))
         return guarded
 
     return decorate
@@ -105,6 +121,7 @@ def openapi_document(server_url: str) -> dict:
     paths: dict[str, dict] = {}
     for op in OPERATIONS:
         path, parameters = _openapi_path(op.rule)
+        parameters = [*parameters, *({"in": "query", **p} for p in op.query)]
         responses = {"401": _problem("Missing or invalid bearer token"),
                      "403": _problem("The token's user may not do this")}
         for status in op.success if op.response is not None else ():
@@ -121,6 +138,8 @@ def openapi_document(server_url: str) -> dict:
             entry["requestBody"] = {"required": True, "content": {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{op.body.__name__}"}}}}
             responses.setdefault("422", _problem("The body is not valid"))
+        if op.query:
+            responses.setdefault("422", _problem("A query parameter is not valid"))
         paths.setdefault(path, {})[op.method] = entry
 
     return {

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from crm.api.spec import operation, parse_body
+from crm.api.spec import CleanText, DbId, operation, parse_body
 from crm.api.views import bp
 from crm.extensions import db
 from crm.models import DeclineReason, Outcome, PositionSource, Prospect, Role, Stage
@@ -23,11 +23,11 @@ FIELD_ROLES = (Role.ADMIN, Role.MANAGER, Role.OFFICER)
 
 class VisitIn(BaseModel):
     id: uuid.UUID = Field(description="Made on the phone; sending the same id again stores nothing new")
-    prospect_id: int
+    prospect_id: DbId
     outcome: Outcome
     visited_at: datetime | None = Field(None, description="When the visit happened (default: now)")
     decline_reason: DeclineReason | None = None
-    notes: str | None = Field(None, max_length=2000)
+    notes: CleanText | None = Field(None, max_length=2000)
     next_follow_up: date | None = None
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
@@ -37,7 +37,7 @@ class VisitIn(BaseModel):
 
 class VisitOut(BaseModel):
     id: uuid.UUID
-    prospect_id: int
+    prospect_id: DbId
     outcome: Outcome
     visited_at: datetime
     stage: Stage
