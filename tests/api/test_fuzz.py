@@ -2,8 +2,8 @@
 
 import pytest
 import schemathesis
-from schemathesis import checks
 from hypothesis import HealthCheck, given, settings
+from schemathesis import checks
 
 from crm.api.spec import OPERATIONS
 from crm.auth import tokens
