@@ -19,6 +19,8 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # Lead lists: the most rows one list may have (the largest file is MAX_CONTENT_LENGTH, or SASAR_IMPORT_MAX_BYTES).
+    SASAR_IMPORT_MAX_ROWS = 200_000
     SASAR_BRANCH_CODE = "SBO"
     SASAR_GEOCODER = "regions"  # or "nominatim" where the server has internet
     SASAR_NOMINATIM_USER_AGENT = "sasar-crm (BPJS Ketenagakerjaan Situbondo)"
@@ -26,10 +28,15 @@ class Defaults:
     SASAR_VISIT_FLAG_KECAMATAN_DISTANCE_M = 10_000
     SASAR_VISIT_FLAG_ACCURACY_M = 500
     SASAR_GOOD_FIX_M = 100
+    # Background tiles of the dashboard's map, e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png" (mind the
+    # tile server's usage policy); empty: no tiles, the markers show on a plain background.
+    SASAR_MAP_TILE_URL = ""
+    SASAR_MAP_TILE_ATTRIBUTION = ""
 
 
 # Environment variables read on top of the defaults and instance/config.py.
-ENVIRONMENT_KEYS = ("DATABASE_URL", "SECRET_KEY", "SASAR_BRANCH_CODE", "SESSION_COOKIE_SECURE")
+ENVIRONMENT_KEYS = ("DATABASE_URL", "SECRET_KEY", "SASAR_BRANCH_CODE", "SESSION_COOKIE_SECURE", "SASAR_MAP_TILE_URL",
+                    "SASAR_MAP_TILE_ATTRIBUTION")
 
 
 def default_database_url(instance_path: str) -> str:

@@ -80,7 +80,7 @@ class DashboardFilter:
         return args
 
     def with_period(self, start: date, end: date) -> "DashboardFilter":
-        return replace(self, start=start, end=end, notes=())
+        return replace(self, start=start, end=end, notes=tuple(n for n in self.notes if n.field not in ("from", "to")))
 
     @property
     def narrowed(self) -> bool:
@@ -115,7 +115,7 @@ class Option:
 
 @dataclass(frozen=True)
 class FilterOptions:
-    """The branches, agencies, places, officers and batches the user may narrow to."""
+    """The branches, agencies, places, officers and batches the filter form offers."""
 
     branches: tuple[Option, ...]
     agencies: tuple[Option, ...]
@@ -135,6 +135,12 @@ class FilterOptions:
         return {o.id: o.label for o in self.for_arg(arg)}
 
 
+# Over this many branches (an admin's national view) the desa list waits for a kecamatan, and only the
+# newest batches are listed: a form of 40,000 desa would help nobody.
+FEW_BRANCHES = 5
+BATCHES_LISTED = 300
+
+
 def visible_branch_ids(user: User) -> list[int]:
     """The branches whose figures the user may see: all for an admin, a manager's branch and those under it."""
     if user.role is Role.ADMIN:
@@ -142,28 +148,60 @@ def visible_branch_ids(user: User) -> list[int]:
     return scope.branch_ids_under(user.branch_id)
 
 
-def filter_options(user: User, branch_ids: list[int] | None = None) -> FilterOptions:
-    """What `user` may narrow the dashboard to (a few small queries, none per row)."""
-    ids = branch_ids if branch_ids is not None else visible_branch_ids(user)
-    branches = db.session.scalars(select(Branch).where(Branch.id.in_(ids)).order_by(Branch.name)).all()
+def id_checker(branch_ids: list[int]):
+    """A test (query argument, id) → may the filter use it: the record exists within `branch_ids`
+    (agencies serve every branch). One small query per id asked about."""
+    allowed_branches = set(branch_ids)
+    lookups = {
+        "agency": lambda i: select(Agency.id).where(Agency.id == i),
+        "kecamatan": lambda i: select(Region.id).where(Region.id == i, Region.level == RegionLevel.KECAMATAN,
+                                                       Region.branch_id.in_(branch_ids)),
+        "desa": lambda i: select(Region.id).where(Region.id == i, Region.level == RegionLevel.DESA,
+                                                  Region.branch_id.in_(branch_ids)),
+        "officer": lambda i: select(User.id).where(User.id == i, User.branch_id.in_(branch_ids)),
+        "batch": lambda i: select(LeadBatch.id).where(LeadBatch.id == i, LeadBatch.branch_id.in_(branch_ids)),
+    }
+
+    def allowed(arg: str, value: int) -> bool:
+        if arg == "branch":
+            return value in allowed_branches
+        return db.session.scalar(lookups[arg](value)) is not None
+
+    return allowed
+
+
+def filter_options(branch_ids: list[int], flt: DashboardFilter | None = None) -> FilterOptions:
+    """What the filter form offers within `branch_ids` (a few small queries, none per row); the values `flt`
+    has chosen are always among them."""
+    branches = db.session.scalars(select(Branch).where(Branch.id.in_(branch_ids)).order_by(Branch.name)).all()
     branch_names = {b.id: b.name for b in branches}
-    regions = db.session.scalars(
-        select(Region).where(Region.branch_id.in_(ids), Region.level.in_((RegionLevel.KECAMATAN, RegionLevel.DESA)))
-        .order_by(Region.name, Region.id)).all()
-    kecamatan = [r for r in regions if r.level is RegionLevel.KECAMATAN]
-    kecamatan_names = {k.id: k.name for k in kecamatan}
     several = len(branches) > 1
-    officers = db.session.scalars(select(User).where(User.branch_id.in_(ids), User.role == Role.OFFICER)
+    kecamatan = db.session.scalars(select(Region).where(Region.branch_id.in_(branch_ids),
+                                                        Region.level == RegionLevel.KECAMATAN)
+                                   .order_by(Region.name, Region.id)).all()
+    kecamatan_names = {k.id: k.name for k in kecamatan}
+    desa_query = select(Region).where(Region.level == RegionLevel.DESA).order_by(Region.name, Region.id)
+    if flt is not None and flt.kecamatan_id is not None:
+        desa_query = desa_query.where(Region.parent_id == flt.kecamatan_id)
+    elif len(branch_ids) <= FEW_BRANCHES:
+        desa_query = desa_query.where(Region.branch_id.in_(branch_ids))
+    else:
+        desa_query = desa_query.where(Region.id == (flt.desa_id if flt is not None else None))
+    desa = db.session.scalars(desa_query).all()
+    if flt is not None and flt.desa_id is not None and flt.desa_id not in {d.id for d in desa}:
+        desa = [*desa, *db.session.scalars(select(Region).where(Region.id == flt.desa_id))]
+    officers = db.session.scalars(select(User).where(User.branch_id.in_(branch_ids), User.role == Role.OFFICER)
                                   .order_by(User.name, User.id)).all()
-    batches = db.session.scalars(
-        select(LeadBatch).where(LeadBatch.branch_id.in_(ids), LeadBatch.status != BatchStatus.PREVIEW)
-        .options(selectinload(LeadBatch.agency)).order_by(LeadBatch.id.desc())).all()
+    batch_query = (select(LeadBatch).where(LeadBatch.branch_id.in_(branch_ids), LeadBatch.status != BatchStatus.PREVIEW)
+                   .options(selectinload(LeadBatch.agency)))
+    batches = db.session.scalars(batch_query.order_by(LeadBatch.id.desc()).limit(BATCHES_LISTED)).all()
+    if flt is not None and flt.batch_id is not None and flt.batch_id not in {b.id for b in batches}:
+        batches = [*batches, *db.session.scalars(batch_query.where(LeadBatch.id == flt.batch_id))]
     return FilterOptions(
         branches=tuple(Option(b.id, f"{b.name} ({b.code})") for b in branches),
         agencies=tuple(Option(a.id, a.code) for a in db.session.scalars(select(Agency).order_by(Agency.code))),
         kecamatan=tuple(Option(k.id, k.name, branch_names.get(k.branch_id) if several else None) for k in kecamatan),
-        desa=tuple(Option(d.id, d.name, kecamatan_names.get(d.parent_id)) for d in regions
-                   if d.level is RegionLevel.DESA),
+        desa=tuple(Option(d.id, d.name, kecamatan_names.get(d.parent_id)) for d in desa),
         officers=tuple(Option(o.id, o.name if o.active else f"{o.name} ({_l('inactive')})") for o in officers),
         batches=tuple(Option(b.id, _batch_label(b)) for b in batches),
     )
@@ -211,9 +249,9 @@ def _read_period(args: Mapping[str, str], today: date, notes: list[Note]) -> tup
     return start, end
 
 
-def parse_filter(args: Mapping[str, str], today: date, options: FilterOptions | None = None) -> DashboardFilter:
-    """The filter the query asks for. Values that are malformed — or, given `options`, not among them —
-    are left out and listed in `notes`. Without `from`/`to` the period is the current year."""
+def parse_filter(args: Mapping[str, str], today: date, allowed=None) -> DashboardFilter:
+    """The filter the query asks for. Values that are malformed — or, given `allowed` (see `id_checker`),
+    not allowed — are left out and listed in `notes`. Without `from`/`to` the period is the current year."""
     notes: list[Note] = []
     start, end = _read_period(args, today, notes)
     chosen: dict[str, object] = {}
@@ -223,7 +261,7 @@ def parse_filter(args: Mapping[str, str], today: date, options: FilterOptions | 
             continue
         if not text.isdigit() or not 0 < int(text) <= _MAX_ID:
             notes.append(_ignored(arg, text))
-        elif options is not None and int(text) not in {o.id for o in options.for_arg(arg)}:
+        elif allowed is not None and not allowed(arg, int(text)):
             notes.append(_unavailable(arg, text))
         else:
             chosen[attribute] = int(text)

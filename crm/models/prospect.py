@@ -45,6 +45,10 @@ class Prospect(db.Model):
     __table_args__ = (
         Index("ix_prospect_branch_stage", "branch_id", "stage"),
         Index("ix_prospect_officer_stage", "assigned_officer_id", "stage"),
+        # The dashboard's funnel (crm/dashboard/funnel.py), read from the index alone: stages of the leads
+        # that arrived in a period; the registered in id order, to merge with their registrations.
+        Index("ix_prospect_created_stage", "created_at", "stage"),
+        Index("ix_prospect_stage_id_created", "stage", "id", "created_at"),
         # An agency's own id for the person: sending the same lead again creates nothing.
         Index("uq_prospect_source_reference", "source_agency_id", "source_reference", unique=True),
     )

@@ -45,7 +45,11 @@ class RegistrationOrigin(enum.Enum):
 
 
 class Registration(db.Model):
-    __table_args__ = (Index("ix_registration_branch_status", "branch_id", "status"),)
+    __table_args__ = (
+        Index("ix_registration_branch_status", "branch_id", "status"),
+        # Days from lead to registration on the dashboard, read from the index alone.
+        Index("ix_registration_prospect_registered_on", "prospect_id", "registered_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), index=True)

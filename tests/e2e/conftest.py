@@ -37,12 +37,40 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
+class RequestsInFlight:
+    """The requests the live server is still answering. A page may leave one running when its test ends (a
+    fetch made after load, like the dashboard's map data); emptying the tables under it for the next test
+    deadlocks PostgreSQL, so a page's teardown waits for the server to fall quiet."""
+
+    def __init__(self, app):
+        self.app, self.count, self.changed = app, 0, threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.changed:
+            self.count += 1
+        try:
+            return list(self.app(environ, start_response))
+        finally:
+            with self.changed:
+                self.count -= 1
+                self.changed.notify_all()
+
+    def wait_until_idle(self, timeout: float = 10) -> None:
+        with self.changed:
+            self.changed.wait_for(lambda: self.count == 0, timeout)
+
+
+IN_FLIGHT: dict[str, RequestsInFlight] = {}  # live server URL → its requests
+
+
 @pytest.fixture(scope="session")
 def live_server(app) -> Iterator[str]:
     """The app on 127.0.0.1 at a free port, for the whole session of one database."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    counted = RequestsInFlight(app)
+    server = make_server("127.0.0.1", 0, counted, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="sasar-e2e-server", daemon=True)
     thread.start()
+    IN_FLIGHT[f"http://127.0.0.1:{server.server_port}"] = counted
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
@@ -96,6 +124,7 @@ def _open_page(browser: Browser, base_url: str, **context_options) -> Iterator[P
     page.on("response", server_error)
     yield page
     context.close()
+    IN_FLIGHT[base_url].wait_until_idle()
     assert not problems, "the browser saw errors:\n" + "\n".join(problems)
 
 

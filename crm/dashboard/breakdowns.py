@@ -1,0 +1,179 @@
+"""The funnel's cohort broken down by source agency, kecamatan, sector and officer; visits by outcome and
+the reasons people decline. One aggregate query per breakdown, however many rows it has.
+
+Prospect columns count the cohort of crm/dashboard/funnel.py (leads that arrived in the period, by the
+stage they are in now), so each breakdown's rows add up to the funnel. Visit columns count the visits
+made in the period (crm/dashboard/filters.py).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, tzinfo
+
+from sqlalchemy import case, func, literal_column, null, select, union_all
+
+from crm.dashboard.filters import DashboardFilter
+from crm.extensions import db
+from crm.models import DeclineReason, Outcome, Prospect, Sector, Stage, User, Visit
+from crm.prospects.listing import filter_clauses
+from crm.prospects.stages import EXITS, OPEN_STAGES
+
+
+@dataclass(frozen=True)
+class StageMix:
+    """Prospects by the stage they are in now."""
+
+    counts: dict[Stage, int] = field(default_factory=dict)
+
+    def count(self, *stages: Stage) -> int:
+        return sum(self.counts.get(stage, 0) for stage in stages)
+
+    @property
+    def leads(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def new(self) -> int:
+        return self.count(Stage.NEW)
+
+    @property
+    def in_progress(self) -> int:
+        """Contacted, visited or interested: being worked."""
+        return self.count(*OPEN_STAGES)
+
+    @property
+    def registered(self) -> int:
+        return self.count(Stage.REGISTERED)
+
+    @property
+    def exited(self) -> int:
+        """Declined or unreachable."""
+        return self.count(*EXITS)
+
+    @property
+    def conversion(self) -> float | None:
+        return self.registered / self.leads if self.leads else None
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    key: int | str | None  # the id or enum value grouped on; None for "none"
+    label: str
+    mix: StageMix
+
+
+@dataclass(frozen=True)
+class OfficerRow:
+    key: int | None  # None: prospects assigned to nobody
+    label: str
+    mix: StageMix  # the cohort's prospects assigned to the officer
+    visits: int  # visits the officer made in the period
+    flagged: int
+    visits_per_week: float | None
+
+
+@dataclass(frozen=True)
+class Count:
+    key: object
+    label: str
+    count: int
+    share: float | None
+
+
+def _mixes(rows) -> dict:
+    mixes: dict = {}
+    for key, stage, count in rows:
+        mixes.setdefault(key, {})[stage] = count
+    return {key: StageMix(counts) for key, counts in mixes.items()}
+
+
+def _ordered(rows: list) -> list:
+    return sorted(rows, key=lambda row: (row.key is None, -row.mix.leads, str(row.label)))
+
+
+def _by(user: User, flt: DashboardFilter, tz: tzinfo, column, labels: dict, none_label: str) -> list[BreakdownRow]:
+    clauses = filter_clauses(user, flt.prospect_filter(tz))
+    mixes = _mixes(db.session.execute(
+        select(column, Prospect.stage, func.count()).where(*clauses).group_by(column, Prospect.stage)))
+    return _ordered([BreakdownRow(key, none_label if key is None else labels.get(key, f"#{key}"), mix)
+                     for key, mix in mixes.items()])
+
+
+def by_agency(user: User, flt: DashboardFilter, tz: tzinfo, labels: dict[int, str], none_label: str):
+    """Which agency's leads convert: the cohort by source agency."""
+    return _by(user, flt, tz, Prospect.source_agency_id, labels, none_label)
+
+
+def by_kecamatan(user: User, flt: DashboardFilter, tz: tzinfo, labels: dict[int, str], none_label: str):
+    return _by(user, flt, tz, Prospect.kecamatan_id, labels, none_label)
+
+
+def by_sector(user: User, flt: DashboardFilter, tz: tzinfo, labels: dict[Sector, str]):
+    rows = _by(user, flt, tz, Prospect.sector, labels, "")
+    return [BreakdownRow(row.key.value, row.label, row.mix) for row in rows]
+
+
+def weeks_in(flt: DashboardFilter, today: date) -> float | None:
+    """The weeks of the period that have begun by `today` (a week is 7 days); None before it starts."""
+    days = (min(flt.end, today) - flt.start).days + 1
+    return days / 7 if days > 0 else None
+
+
+def visit_clauses(user: User, flt: DashboardFilter, tz: tzinfo) -> list:
+    """Visits made in the period, to prospects the user may see that match the narrowing; with an officer
+    chosen, the visits that officer made."""
+    start, end = flt.bounds(tz)
+    clauses = [*filter_clauses(user, flt.visit_prospect_filter()), Visit.visited_at >= start, Visit.visited_at < end]
+    if flt.officer_id is not None:
+        clauses.append(Visit.officer_id == flt.officer_id)
+    return clauses
+
+
+def by_officer(user: User, flt: DashboardFilter, tz: tzinfo, today: date, none_label: str) -> list[OfficerRow]:
+    """Each officer's assigned leads of the cohort and conversions, beside the visits they made in the period
+    and how many were flagged: both halves in one statement (UNION ALL)."""
+    prospects = (select(Prospect.assigned_officer_id, Prospect.stage, func.count(),
+                        literal_column("0"), literal_column("0"))
+                 .where(*filter_clauses(user, flt.prospect_filter(tz)))
+                 .group_by(Prospect.assigned_officer_id, Prospect.stage))
+    visits = (select(Visit.officer_id, null(), literal_column("0"), func.count(Visit.id),
+                     func.coalesce(func.sum(case((Visit.flagged, 1), else_=0)), 0))
+              .join(Prospect, Prospect.id == Visit.prospect_id)
+              .where(*visit_clauses(user, flt, tz)).group_by(Visit.officer_id))
+    stages: dict = {}
+    made: dict = {}
+    for officer_id, stage, count, visit_count, flagged in db.session.execute(union_all(prospects, visits)):
+        if stage is None:
+            made[officer_id] = (int(visit_count), int(flagged))
+        else:
+            stages.setdefault(officer_id, {})[Stage[stage] if isinstance(stage, str) else stage] = int(count)
+    ids = [key for key in {*stages, *made} if key is not None]
+    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
+    weeks = weeks_in(flt, today)
+    rows = []
+    for key in {*stages, *made}:
+        visit_count, flagged = made.get(key, (0, 0))
+        rows.append(OfficerRow(key, none_label if key is None else names.get(key, f"#{key}"),
+                               StageMix(stages.get(key, {})), visit_count, flagged,
+                               visit_count / weeks if weeks else None))
+    return sorted(rows, key=lambda row: (row.key is None, -row.visits, -row.mix.leads, row.label))
+
+
+def visit_outcomes(user: User, flt: DashboardFilter, tz: tzinfo, outcome_labels: dict,
+                   reason_labels: dict, no_reason_label: str) -> tuple[list[Count], list[Count]]:
+    """Visits in the period by outcome, and the "not interested" ones by the reason given (one query)."""
+    rows = db.session.execute(
+        select(Visit.outcome, Visit.decline_reason, func.count(Visit.id))
+        .join(Prospect, Prospect.id == Visit.prospect_id).where(*visit_clauses(user, flt, tz))
+        .group_by(Visit.outcome, Visit.decline_reason)).all()
+    by_outcome = dict.fromkeys(Outcome, 0)
+    by_reason: dict[DeclineReason | None, int] = dict.fromkeys(DeclineReason, 0)
+    for outcome, reason, count in rows:
+        by_outcome[outcome] += count
+        if outcome is Outcome.NOT_INTERESTED:
+            by_reason[reason] = by_reason.get(reason, 0) + count
+    visits, declined = sum(by_outcome.values()), sum(by_reason.values())
+    outcomes = [Count(o.value, outcome_labels[o], n, n / visits if visits else None) for o, n in by_outcome.items()]
+    reasons = [Count(r.value if r else None, reason_labels[r] if r else no_reason_label, n,
+                     n / declined if declined else None)
+               for r, n in by_reason.items() if r is not None or n]
+    return outcomes, reasons
