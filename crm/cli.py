@@ -16,7 +16,10 @@ from crm import demo, reference
 from crm.auth import access, accounts, tokens
 from crm.errors import DomainError
 from crm.extensions import db
-from crm.models import Prospect, Role
+from crm.leads import intake as lead_intake
+from crm.leads.importer import ImportLimits
+from crm.leads.storage import uploads_dir
+from crm.models import BatchSource, Prospect, Role
 from crm.privacy import backups, retention, subjects
 from crm.registrations import reconciliation, targets
 
@@ -244,6 +247,53 @@ def restore_command(path: Path, yes: bool):
 
 
 @sasar.command("access-matrix", help="Print the access rules of every route as a Markdown table.")
+@click.option("--write", "readme", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Replace the table between the access-matrix markers of this file (the README).")
 @with_appcontext
-def access_matrix_command():
-    click.echo(access.access_matrix_markdown(current_app))
+def access_matrix_command(readme: Path | None):
+    table = access.access_matrix_markdown(current_app)
+    if readme is None:
+        click.echo(table)
+        return
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.index("<!-- access-matrix"), text.index("<!-- /access-matrix -->")
+    opening = text[start:text.index("\n", start) + 1]
+    readme.write_text(text[:start] + opening + table + "\n" + text[end:], encoding="utf-8")
+    click.echo(f"Access table in {readme} updated.")
+
+
+@sasar.command("import-leads", help="Import an agency's lead list (CSV or XLSX): check, de-duplicate and save it. "
+                                    "The last line is the summary as JSON.")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--agency", "agency_code", required=True, help="Agency code: DPMD, DISNAKER, DISNAKKAN, DINSOS.")
+@click.option("--dry-run", is_flag=True, help="Check and count only; save nothing.")
+@click.option("--sheet", default=None, help="XLSX sheet to read (default: the first).")
+@with_appcontext
+def import_leads_command(path: Path, agency_code: str, dry_run: bool, sheet: str | None):
+    agency = reference.agency_by_code(agency_code)
+    if agency is None:
+        _fail(f"unknown agency {agency_code}.")
+    if not path.is_file():
+        _fail(f"cannot read {path}: no such file.")
+    branch = _branch_or_fail(None)
+    with force_locale("en"):  # the reasons printed here are in the command line's language
+        try:
+            result = lead_intake.import_file(
+                path, submission=lead_intake.Submission(branch.id, agency.id, None, BatchSource.CLI),
+                limits=ImportLimits.from_config(current_app.config), uploads=uploads_dir(current_app.instance_path),
+                sheet=sheet, dry_run=dry_run)
+        except DomainError as error:
+            db.session.rollback()
+            _fail(f"cannot import {path.name}: {error.message}")
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+        for outcome in result.outcomes:
+            click.echo(f"  row {outcome.row}: {outcome.describe()}")
+        shown = len(result.outcomes)
+        problems = result.invalid + result.duplicates + result.possible_duplicates
+        if problems > shown:
+            click.echo(f"  … and {problems - shown} more rows to look at.")
+    click.echo(json.dumps(result.summary()))
+

@@ -109,4 +109,4 @@ def test_readme_states_the_access_matrix_of_the_code(app):
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert access_matrix_markdown(app) in readme, \
-        "README's access table is out of date: paste `flask --app wsgi sasar access-matrix` into it"
+        "README's access table is out of date: run `flask --app wsgi sasar access-matrix --write README.md`"
