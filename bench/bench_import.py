@@ -7,15 +7,18 @@ the usual ways, desa names with prefixes and misspellings, a few bad and repeate
 database — a fresh SQLite file and a PostgreSQL database (default `bench_sasar`, dropped and rebuilt) —
 1. imports it through the real importer (`crm.leads.intake.import_file`, as `sasar import-leads` does):
    read, map, validate, de-duplicate and save, timed up to and including the commit;
-2. empties the prospect table and times a bare bulk insert (`INSERT … executemany` in chunks of 1,000)
-   of the same rows, already in memory, into the same table.
-It prints rows/s for both, their ratio, and the process's peak memory.
+2. empties the prospect table and times a bare bulk insert of the same rows, already in memory, into the
+   same table: SQLAlchemy Core `insert(table)` executemany in chunks of 1,000;
+3. empties it again and times the importer's own write path alone on those rows (COPY on PostgreSQL,
+   multi-row INSERTs from a writer thread on SQLite), to show what checking and de-duplicating cost.
+It prints rows/s for each, the ratios, and the process's peak memory (RSS).
 """
 
 import argparse
 import csv
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +33,8 @@ from flask_migrate import upgrade  # noqa: E402
 
 from crm import create_app  # noqa: E402
 from crm.extensions import db  # noqa: E402
-from crm.leads.importer import ImportLimits  # noqa: E402
+from crm.leads.bulk import Writer  # noqa: E402
+from crm.leads.importer import CHUNK_ROWS, PROSPECT_COLUMNS, ImportLimits  # noqa: E402
 from crm.leads.intake import Submission, import_file  # noqa: E402
 from crm.models import BatchSource, Prospect, Region, RegionLevel, Sector, Stage  # noqa: E402
 from crm.models.base import utcnow  # noqa: E402
@@ -142,9 +146,24 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _empty_prospects(url: str) -> None:
+    db.session.execute(sa.delete(Prospect))
+    db.session.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(sa.text("VACUUM ANALYZE prospect" if "postgresql" in url else "VACUUM"))
+
+
+def _timed(write) -> float:
+    started = time.perf_counter()
+    write()
+    db.session.commit()
+    return time.perf_counter() - started
+
+
 def bench(label: str, url: str, csv_path: Path, rows: int, workdir: Path) -> None:
     reset(url)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "SASAR_IMPORT_MAX_ROWS": rows * 2})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "SASAR_IMPORT_MAX_ROWS": rows * 2,
+                      "SASAR_IMPORT_MAX_BYTES": 1 << 30})
     app.instance_path = str(workdir / f"instance-{label}")
     with app.app_context():
         upgrade()
@@ -154,34 +173,44 @@ def bench(label: str, url: str, csv_path: Path, rows: int, workdir: Path) -> Non
         db.session.commit()
 
         before = peak_mb()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = import_file(csv_path, submission=submission, limits=ImportLimits.from_config(app.config),
                              uploads=Path(app.instance_path) / "uploads")
         db.session.commit()
-        imported = time.perf_counter() - started
+        imported, imported_cpu = time.perf_counter() - started, time.process_time() - cpu
         after = peak_mb()
         summary = result.summary()
 
-        db.session.execute(sa.delete(Prospect))
-        db.session.commit()
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(sa.text("VACUUM ANALYZE prospect" if "postgresql" in url else "VACUUM"))
         data = bare_rows(csv_path, branch.id, agency.id)
         table = Prospect.__table__
-        started = time.perf_counter()
-        for start in range(0, len(data), 1000):
-            db.session.execute(sa.insert(table), data[start:start + 1000])
-        db.session.commit()
-        bare = time.perf_counter() - started
+        _empty_prospects(url)
 
-    import_rate, bare_rate = rows / imported, len(data) / bare
+        def executemany():
+            for start in range(0, len(data), 1000):
+                db.session.execute(sa.insert(table), data[start:start + 1000])
+
+        bare = _timed(executemany)
+        _empty_prospects(url)
+        tuples = [tuple(row[name] for name in PROSPECT_COLUMNS) for row in data]
+
+        def same_write_path():
+            writer = Writer()
+            for start in range(0, len(tuples), CHUNK_ROWS):
+                writer.write(table, PROSPECT_COLUMNS, tuples[start:start + CHUNK_ROWS])
+            writer.finish()
+
+        own = _timed(same_write_path)
+
+    import_rate, bare_rate, own_rate = rows / imported, len(data) / bare, len(data) / own
     print(f"{label}: import {summary['rows']:,} rows in {imported:.2f} s = {import_rate:,.0f} rows/s "
-          f"(created {summary['created']:,}, duplicates {summary['duplicates']:,}, possible duplicates "
-          f"{summary['possible_duplicates']:,}, invalid {summary['invalid']:,}, unresolved places "
-          f"{result.unresolved_places:,})")
-    print(f"{label}: bare bulk insert {len(data):,} rows in {bare:.2f} s = {bare_rate:,.0f} rows/s")
-    print(f"{label}: import / bare = {import_rate / bare_rate:.2f}; peak memory {before:.0f} MB before the import, "
-          f"{after:.0f} MB after")
+          f"(Python CPU {imported_cpu:.2f} s; created {summary['created']:,}, duplicates {summary['duplicates']:,}, "
+          f"possible duplicates {summary['possible_duplicates']:,}, invalid {summary['invalid']:,}, "
+          f"unresolved places {result.unresolved_places:,})")
+    print(f"{label}: bare bulk insert (SQLAlchemy Core executemany, chunks of 1,000) {len(data):,} rows in "
+          f"{bare:.2f} s = {bare_rate:,.0f} rows/s; import / bare = {import_rate / bare_rate:.2f}")
+    print(f"{label}: the importer's own write path alone ({'COPY' if 'postgresql' in url else 'multi-row INSERT'}"
+          f") {len(data):,} rows in {own:.2f} s = {own_rate:,.0f} rows/s; import / that = {import_rate / own_rate:.2f}")
+    print(f"{label}: peak memory {before:.0f} MB before the import, {after:.0f} MB after")
 
 
 def main() -> None:
@@ -189,24 +218,33 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/bench_sasar")
     parser.add_argument("--skip-postgres", action="store_true")
-    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument("--only", choices=("sqlite", "postgresql"), help="run one database in this process")
+    parser.add_argument("--csv", type=Path, help="the generated list to read (default: generate one)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="sasar-bench-") as tmp:
         workdir = Path(tmp)
-        setup = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'places.sqlite'}", "SECRET_KEY": "b"})
-        with setup.app_context():
-            upgrade()
-            load_reference_data()
-            places = [(desa.name, desa.parent.name, desa.parent.code[-2:]) for desa in db.session.scalars(
-                sa.select(Region).where(Region.level == RegionLevel.DESA))]
-        csv_path = workdir / "leads.csv"
-        write_csv(csv_path, args.rows, places)
-        print(f"generated {args.rows:,} rows, {csv_path.stat().st_size / 1e6:.1f} MB (semicolon CSV, Windows-1252)")
-        if args.only != "postgresql":
-            bench("sqlite", f"sqlite:///{workdir / 'bench.sqlite'}", csv_path, args.rows, workdir)
-        if not args.skip_postgres and args.only != "sqlite":
-            bench("postgresql", args.postgres, csv_path, args.rows, workdir)
+        csv_path = args.csv
+        if csv_path is None:
+            setup = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'places.sqlite'}", "SECRET_KEY": "b"})
+            with setup.app_context():
+                upgrade()
+                load_reference_data()
+                places = [(desa.name, desa.parent.name, desa.parent.code[-2:]) for desa in db.session.scalars(
+                    sa.select(Region).where(Region.level == RegionLevel.DESA))]
+            csv_path = workdir / "leads.csv"
+            write_csv(csv_path, args.rows, places)
+            print(f"generated {args.rows:,} rows, {csv_path.stat().st_size / 1e6:.1f} MB "
+                  "(semicolon CSV, Windows-1252)", flush=True)
+        if args.only:
+            url = f"sqlite:///{workdir / 'bench.sqlite'}" if args.only == "sqlite" else args.postgres
+            bench(args.only, url, csv_path, args.rows, workdir)
+            return
+        # Each database in a process of its own, so that its peak memory is its own.
+        for kind in ("sqlite",) if args.skip_postgres else ("sqlite", "postgresql"):
+            command = [sys.executable, __file__, "--only", kind, "--csv", str(csv_path), "--rows", str(args.rows),
+                       "--postgres", args.postgres]
+            subprocess.run(command, check=True)  # noqa: S603 - this very script, with its own arguments
 
 
 if __name__ == "__main__":

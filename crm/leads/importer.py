@@ -1,39 +1,36 @@
 """The import pipeline — read → map → validate → de-duplicate → save — shared by the portal, the CLI and the API.
 
 Rows stream through in chunks: each chunk is checked, compared with the database in one query per
-kind of key, and written with bulk inserts, so a long list costs neither a query per row nor memory
-beyond what de-duplication must remember (the keys and names already seen).
+kind of key, and handed to a writer thread that saves it in bulk (COPY, multi-row INSERT) while the next
+chunk is checked. A long list costs neither a query per row nor memory beyond a few chunks and what
+de-duplication must remember (the keys and names already seen, a few hundred bytes a row).
 """
 
+import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from crm.errors import Invalid
 from crm.extensions import db
-from crm.leads.bulk import bulk_insert
+from crm.leads.bulk import Writer, bulk_insert, one_of, overlaps_writes
 from crm.leads.dedup import Deduplicator, RowStatus, Verdict
-from crm.leads.mapping import (
-    LeadField,
-    field_labels,
-    header_score,
-    propose_mapping,
-)
-from crm.leads.reading import Table, Unreadable, cell_text, open_table, peek
-from crm.leads.validation import CheckedLead, LeadInput, Validator, is_blank
+from crm.leads.lists import LeadFile
+from crm.leads.mapping import LeadField
+from crm.leads.reading import cell_text
+from crm.leads.validation import CheckedLead, LeadInput, Validator
 from crm.models import LeadRow, LeadRowStatus, Prospect, ProspectListing, Stage
 from crm.models.base import utcnow
 from crm.people.problems import Problem
 from crm.reference import PlaceMatcher
 
-CHUNK_ROWS = 1000
-HEADER_SEARCH_ROWS = 10
+CHUNK_ROWS = 10_000
 DEFAULT_MAX_ROWS = 200_000
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+_MATCHED_ON = {"nik": "NIK", "phone": _l("phone number"), "reference": _l("reference number")}
 _NEW = Stage.NEW.name  # enum columns take names; giving them saves hashing an Enum per row
 _ROW_STATUS = {RowStatus.INVALID: LeadRowStatus.INVALID, RowStatus.DUPLICATE: LeadRowStatus.DUPLICATE,
                RowStatus.POSSIBLE_DUPLICATE: LeadRowStatus.POSSIBLE_DUPLICATE}
@@ -78,7 +75,26 @@ class RowOutcome:
     matched_on: str | None = None
     candidate_name: str | None = None
     reference: str | None = None
+    candidate_id: int | None = None  # a possible duplicate's look-alike already in Sasar
     replayed: bool = False  # the agency's reference was sent before: this is that earlier result
+
+    def describe(self) -> str:
+        """One line saying what became of the row (reasons in the current language)."""
+        if self.status is RowStatus.INVALID:
+            return "; ".join(str(problem) for problem in self.problems)
+        if self.status is RowStatus.CREATED:
+            return str(_l("new lead"))
+        if self.status is RowStatus.DUPLICATE:
+            key = _MATCHED_ON.get(self.matched_on, self.matched_on)
+            if self.earlier_row:
+                return str(_l("duplicate of row %(row)s (same %(key)s)", row=self.earlier_row, key=key))
+            return str(_l("duplicate of prospect %(id)s, already in Sasar (same %(key)s)", id=self.prospect_id,
+                          key=key))
+        if self.earlier_row:
+            return str(_l("possible duplicate of row %(row)s (%(name)s): saved and flagged", row=self.earlier_row,
+                          name=self.candidate_name))
+        return str(_l("possible duplicate of prospect %(id)s (%(name)s): saved and flagged", id=self.candidate_id,
+                      name=self.candidate_name))
 
 
 @dataclass
@@ -97,76 +113,16 @@ class ImportResult:
                 "possible_duplicates": self.possible_duplicates, "invalid": self.invalid}
 
 
-@dataclass
-class LeadFile:
-    """A file opened for import: how it was read, its header and mapping, and its leads as a stream."""
-
-    table: Table
-    header: list[str]
-    header_row: int
-    mapping: list[LeadField | None]
-    leads: Iterator[LeadInput]
-
-    @property
-    def labels(self) -> dict[LeadField, str]:
-        return field_labels(self.header, self.mapping)
+PROSPECT_COLUMNS = ("branch_id", "name", "nik", "phone", "address", "kecamatan_id", "desa_id", "place_as_given",
+                    "occupation", "business_name", "sector", "stage", "stage_changed_at", "source_agency_id",
+                    "source_reference", "lead_batch_id", "latitude", "longitude", "created_at", "updated_at")
 
 
-def mapping_problem(mapping: list[LeadField | None]):
-    """Why the mapping cannot be imported (a lazy message), or None."""
-    if LeadField.NAME not in mapping:
-        return _l("No column is marked as the name. Choose the column that holds the names.")
-    if LeadField.NIK not in mapping and LeadField.PHONE not in mapping:
-        return _l("No column is marked as NIK or phone. Choose the column that holds them.")
-    return None
-
-
-def _find_header(first_rows: list[tuple[int, list]]) -> tuple[int, list]:
-    # Agencies often put a title (and a date) above the column titles: take the row naming most fields.
-    best = max(first_rows, key=lambda item: header_score(item[1]))
-    return best if header_score(best[1]) > 0 else first_rows[0]
-
-
-def _leads(rows: Iterator[tuple[int, list]], header_row: int, mapping: list[LeadField | None]) -> Iterator[LeadInput]:
-    columns = [(index, lead_field.value) for index, lead_field in enumerate(mapping) if lead_field is not None]
-    for number, cells in rows:
-        if number <= header_row:
-            continue
-        values = {}
-        width = len(cells)
-        for index, lead_field in columns:
-            if index < width:
-                cell = cells[index]
-                if cell != "" and not is_blank(cell):
-                    values[lead_field] = cell
-        yield LeadInput(number, values, cells)
-
-
-@contextmanager
-def open_lead_file(path: Path, *, sheet: str | None = None, mapping: list[LeadField | None] | None = None,
-                   remembered: dict | None = None) -> Iterator[LeadFile]:
-    """Open a CSV/XLSX list: find its header row, map its columns (given mapping, else the agency's
-    remembered choices and the known titles) and stream its leads."""
-    with open_table(path, sheet=sheet) as table:
-        first, rows = peek(table.rows, HEADER_SEARCH_ROWS)
-        if not first:
-            raise Unreadable(_l("The file holds no rows."))
-        header_row, header_cells = _find_header(first)
-        header = [cell_text(cell) for cell in header_cells]
-        if mapping is None or len(mapping) != len(header):
-            mapping = propose_mapping(header, remembered)
-        yield LeadFile(table, header, header_row, mapping, _leads(rows, header_row, mapping))
-
-
-def _prospect_values(lead: CheckedLead, target: ImportTarget, now) -> dict:
-    return {
-        "branch_id": target.branch_id, "name": lead.name, "nik": lead.nik, "phone": lead.phone,
-        "address": lead.address, "kecamatan_id": lead.kecamatan_id, "desa_id": lead.desa_id,
-        "place_as_given": lead.place_as_given, "occupation": lead.occupation, "business_name": lead.business_name,
-        "sector": lead.sector.name, "stage": _NEW, "stage_changed_at": now, "source_agency_id": target.agency_id,
-        "source_reference": lead.reference, "lead_batch_id": target.batch_id, "latitude": lead.latitude,
-        "longitude": lead.longitude, "created_at": now, "updated_at": now,
-    }
+def _prospect_values(lead: CheckedLead, target: ImportTarget, now) -> tuple:
+    """A new prospect's row, in PROSPECT_COLUMNS order."""
+    return (target.branch_id, lead.name, lead.nik, lead.phone, lead.address, lead.kecamatan_id, lead.desa_id,
+            lead.place_as_given, lead.occupation, lead.business_name, lead.sector_name, _NEW, now, target.agency_id,
+            lead.reference, target.batch_id, lead.latitude, lead.longitude, now, now)
 
 
 def _detail(verdict: Verdict) -> dict | None:
@@ -177,40 +133,97 @@ def _detail(verdict: Verdict) -> dict | None:
     return None
 
 
+LISTING_COLUMNS = ("prospect_id", "agency_id", "lead_batch_id", "row_number", "listed_at")
+LEAD_ROW_COLUMNS = ("batch_id", "row_number", "status", "cells", "reasons", "detail", "prospect_id", "candidate_id")
+
+
 class _Run:
-    """One pass of the pipeline over a stream of leads."""
+    """One pass of the pipeline over a stream of leads.
+
+    New prospects, rows kept (LeadRows) and notes on prospects listed again are handed to a Writer as
+    each chunk is checked; when saving, it writes them while the next chunk is checked, and the lookups
+    then use a second connection. Kept rows that must point to a new prospect (a possible duplicate)
+    wait, with the ids the API reports, until the end: then the ids are found and the rest written.
+    """
 
     def __init__(self, target: ImportTarget, validator: Validator, limits: ImportLimits, keep_outcomes: int | None,
-                 all_ids: bool):
+                 all_ids: bool, lookups, streaming: bool):
         self.target = target
         self.validator = validator
         self.limits = limits
         self.keep_outcomes = keep_outcomes  # None: every row's outcome; n: the first n problem rows
         self.all_ids = all_ids  # learn every new prospect's id (the API reports them)
-        self.dedup = Deduplicator(target.agency_id)
+        self.lookups = lookups
+        self.dialect = db.session.get_bind().dialect.name
+        self.dedup = Deduplicator(target.agency_id, lookups)
         self.result = ImportResult(batch_id=target.batch_id)
-        self.listed: set[int] = set()
         self.now = utcnow()
-        self.prospects = Prospect.__table__
-        self.lead_rows = LeadRow.__table__
+        self.writer = Writer(background=streaming)
+        self.listed: set[int] = set()
+        self.kept_waiting: list[dict] = []
+        # New prospects whose ids a kept row or an outcome needs, and the look-alikes earlier in the list
+        # that a possible duplicate points to: (NIK, phone, kept row, outcome, which id it fills)
+        self.waiting: list[tuple[str | None, str | None, dict | None, RowOutcome | None, str]] = []
 
-    def run(self, leads: Iterable[LeadInput]) -> ImportResult:
-        chunk: list[CheckedLead] = []
-        for lead in leads:
-            self.result.rows += 1
-            if self.result.rows > self.limits.max_rows:
-                raise TooManyRows(_l("The list has more than %(max)s rows. Split it into smaller files.",
-                                     max=f"{self.limits.max_rows:,}".replace(",", ".")))
-            chunk.append(self.validator.check(lead))
-            if len(chunk) >= CHUNK_ROWS:
+    def run(self, chunks: Iterable[list[CheckedLead]]) -> ImportResult:
+        try:
+            for chunk in chunks:
+                self.result.rows += len(chunk)
                 self._chunk(chunk)
-                chunk = []
-        if chunk:
-            self._chunk(chunk)
+            self.writer.finish()
+        except BaseException:
+            self.writer.abandon()
+            raise
+        if self.waiting:
+            self._learn_ids()
+        bulk_insert(LeadRow.__table__, self.kept_waiting)
         return self.result
 
-    def _count(self, lead: CheckedLead, verdict: Verdict) -> None:
-        result, status = self.result, verdict.status
+    def _chunk(self, chunk: list[CheckedLead]) -> None:
+        verdicts = self.dedup.classify(chunk)
+        save, batch_id, target, now, result = self.target.save, self.target.batch_id, self.target, self.now, \
+            self.result
+        every_outcome, all_ids = self.keep_outcomes is None, self.all_ids
+        new_prospects, kept_rows = [], []
+        for lead, verdict in zip(chunk, verdicts, strict=True):
+            status = verdict.status
+            if status is RowStatus.CREATED and not every_outcome:
+                # The common case, kept lean: a new lead, nothing to keep or report.
+                result.created += 1
+                result.unresolved_places += lead.place_unresolved
+                if save:
+                    new_prospects.append(_prospect_values(lead, target, now))
+                continue
+            self._count(lead, status)
+            kept = None
+            if status is not RowStatus.CREATED and batch_id is not None:
+                possible = status is RowStatus.POSSIBLE_DUPLICATE
+                kept = {
+                    "batch_id": batch_id, "row_number": lead.row, "status": _ROW_STATUS[status],
+                    "cells": [cell_text(cell) for cell in lead.cells],
+                    "reasons": [problem.as_dict() for problem in lead.problems] or None,
+                    "detail": _detail(verdict),
+                    "prospect_id": None if possible else verdict.prospect_id,  # a new one's id comes at the end
+                    "candidate_id": verdict.prospect_id if possible else None,
+                }
+                if possible and save:
+                    self.kept_waiting.append(kept)
+                else:
+                    kept_rows.append(tuple(kept[name] for name in LEAD_ROW_COLUMNS))
+            outcome = self._keep_outcome(lead, verdict)
+            if save and (status is RowStatus.CREATED or status is RowStatus.POSSIBLE_DUPLICATE):
+                new_prospects.append(_prospect_values(lead, target, now))
+                if kept is not None or (all_ids and outcome is not None):
+                    self.waiting.append((lead.nik, lead.phone, kept, outcome, "prospect_id"))
+                if verdict.candidate_keys is not None:
+                    self.waiting.append((*verdict.candidate_keys, kept, outcome, "candidate_id"))
+        self.writer.write(Prospect.__table__, PROSPECT_COLUMNS, new_prospects)
+        self.writer.write(LeadRow.__table__, LEAD_ROW_COLUMNS, kept_rows)
+        if save:
+            self._note_listings(chunk, verdicts)
+
+    def _count(self, lead: CheckedLead, status: RowStatus) -> None:
+        result = self.result
         if status is RowStatus.INVALID:
             result.invalid += 1
         elif status is RowStatus.DUPLICATE:
@@ -220,53 +233,29 @@ class _Run:
             result.possible_duplicates += status is RowStatus.POSSIBLE_DUPLICATE
             result.unresolved_places += lead.place_unresolved
 
-    def _chunk(self, chunk: list[CheckedLead]) -> None:
-        verdicts = self.dedup.classify(chunk)
-        new_ids = self._save_prospects(chunk, verdicts) if self.target.save else {}
-        if self.target.save:
-            self._note_listings(chunk, verdicts)
-        kept_rows = []
-        for lead, verdict in zip(chunk, verdicts, strict=True):
-            self._count(lead, verdict)
-            status = verdict.status
-            if status is not RowStatus.CREATED and self.target.batch_id is not None:
-                kept_rows.append({
-                    "batch_id": self.target.batch_id, "row_number": lead.row, "status": _ROW_STATUS[status],
-                    "cells": [cell_text(cell) for cell in lead.cells],
-                    "reasons": [problem.as_dict() for problem in lead.problems] or None,
-                    "detail": _detail(verdict),
-                    "prospect_id": new_ids.get(lead.row) if status is RowStatus.POSSIBLE_DUPLICATE
-                    else verdict.prospect_id,
-                    "candidate_id": verdict.prospect_id if status is RowStatus.POSSIBLE_DUPLICATE else None,
-                })
-            self._keep_outcome(lead, verdict, new_ids)
-        bulk_insert(self.lead_rows, kept_rows)
-
-    def _save_prospects(self, chunk: list[CheckedLead], verdicts: list[Verdict]) -> dict[int, int]:
-        """Write the chunk's new prospects; return the ids of those the caller must point to, by row."""
-        rows, wanted = [], []
-        for lead, verdict in zip(chunk, verdicts, strict=True):
-            if verdict.status is RowStatus.CREATED or verdict.status is RowStatus.POSSIBLE_DUPLICATE:
-                rows.append(_prospect_values(lead, self.target, self.now))
-                if self.all_ids or verdict.status is RowStatus.POSSIBLE_DUPLICATE:
-                    wanted.append(lead)
-        bulk_insert(self.prospects, rows)
-        if not wanted:
-            return {}
+    def _learn_ids(self) -> None:
         # Within one list a NIK or phone belongs to one new prospect (repeats are duplicates), so the
-        # batch and those keys find the ids again — one query instead of an insert returning each id.
-        batch_id = self.target.batch_id
-        by_nik = self._ids_by(Prospect.nik, [lead.nik for lead in wanted if lead.nik], batch_id)
-        by_phone = self._ids_by(Prospect.phone, [lead.phone for lead in wanted if lead.phone], batch_id)
-        return {lead.row: by_nik.get(lead.nik) or by_phone.get(lead.phone) for lead in wanted}
+        # batch and those keys find the ids again: a query per thousand rows, not an id returned per insert.
+        by_nik, by_phone = {}, {}
+        for start in range(0, len(self.waiting), CHUNK_ROWS):
+            part = self.waiting[start:start + CHUNK_ROWS]
+            by_nik.update(self._ids_by(Prospect.nik, [nik for nik, *_ in part if nik]))
+            by_phone.update(self._ids_by(Prospect.phone, [phone for _, phone, *_ in part if phone]))
+        for nik, phone, kept, outcome, which in self.waiting:
+            prospect_id = by_nik.get(nik) or by_phone.get(phone)
+            if kept is not None:
+                kept[which] = prospect_id
+            if outcome is not None:
+                setattr(outcome, which, prospect_id)
 
-    @staticmethod
-    def _ids_by(column, values: list[str], batch_id: int) -> dict[str, int]:
+    def _ids_by(self, column, values: list[str]) -> dict[str, int]:
         # The batch is checked here rather than in SQL, so that the database uses the NIK/phone index.
         if not values:
             return {}
+        batch_id = self.target.batch_id
         return {value: prospect_id for prospect_id, value, batch in db.session.execute(
-            select(Prospect.id, column, Prospect.lead_batch_id).where(column.in_(values))) if batch == batch_id}
+            select(Prospect.id, column, Prospect.lead_batch_id).where(one_of(column, values, self.dialect)))
+            if batch == batch_id}
 
     def _note_listings(self, chunk: list[CheckedLead], verdicts: list[Verdict]) -> None:
         """Another agency listing a person Sasar already has leaves a note on that prospect."""
@@ -278,37 +267,101 @@ class _Run:
             return
         ids = {prospect_id for prospect_id, _ in found}
         self.listed |= ids
-        own = set(db.session.scalars(select(Prospect.id).where(Prospect.id.in_(ids),
-                                                               Prospect.source_agency_id == agency_id)))
-        already = set(db.session.scalars(select(ProspectListing.prospect_id).where(
-            ProspectListing.agency_id == agency_id, ProspectListing.prospect_id.in_(ids))))
-        notes, noted = [], set()
+        own = set(self.lookups.scalars(select(Prospect.id).where(
+            one_of(Prospect.id, ids, self.dialect), Prospect.source_agency_id == agency_id)))
+        already = set(self.lookups.scalars(select(ProspectListing.prospect_id).where(
+            ProspectListing.agency_id == agency_id, one_of(ProspectListing.prospect_id, ids, self.dialect))))
+        noted, notes = set(), []
         for prospect_id, row in sorted(found, key=lambda item: item[1]):
             if prospect_id in own or prospect_id in already or prospect_id in noted:
                 continue
             noted.add(prospect_id)
-            notes.append({"prospect_id": prospect_id, "agency_id": agency_id, "lead_batch_id": self.target.batch_id,
-                          "row_number": row, "listed_at": self.now})
-        bulk_insert(ProspectListing.__table__, notes)
+            notes.append((prospect_id, agency_id, self.target.batch_id, row, self.now))
+        self.writer.write(ProspectListing.__table__, LISTING_COLUMNS, notes)
 
-    def _keep_outcome(self, lead: CheckedLead, verdict: Verdict, new_ids: dict[int, int]) -> None:
+    def _keep_outcome(self, lead: CheckedLead, verdict: Verdict) -> RowOutcome | None:
         status = verdict.status
         if self.keep_outcomes is not None and (
                 status is RowStatus.CREATED or len(self.result.outcomes) >= self.keep_outcomes):
-            return
-        prospect_id = new_ids.get(lead.row) if status in (RowStatus.CREATED, RowStatus.POSSIBLE_DUPLICATE) \
-            else verdict.prospect_id
-        self.result.outcomes.append(RowOutcome(
-            lead.row, status, list(lead.problems), prospect_id, verdict.earlier_row, verdict.matched_on,
-            verdict.candidate_name, lead.reference,
-        ))
+            return None
+        outcome = RowOutcome(lead.row, status, list(lead.problems),
+                             None if status is RowStatus.CREATED or status is RowStatus.POSSIBLE_DUPLICATE
+                             else verdict.prospect_id,
+                             verdict.earlier_row, verdict.matched_on, verdict.candidate_name, lead.reference,
+                             verdict.prospect_id if status is RowStatus.POSSIBLE_DUPLICATE else None)
+        self.result.outcomes.append(outcome)
+        return outcome
 
 
-def run_pipeline(leads: Iterable[LeadInput], *, labels: dict[LeadField, str], target: ImportTarget,
-                 limits: ImportLimits, keep_outcomes: int | None = 20, all_ids: bool = False) -> ImportResult:
-    """Check, de-duplicate and (when `target.save`) save a stream of leads; the caller commits.
+def _tune_for_import(connection) -> None:
+    if connection.dialect.name == "postgresql":
+        # Every lookup of an import goes by an indexed key, but in the middle of a bulk load the table's
+        # statistics are stale (a fresh table has none), and PostgreSQL then scans the whole table for
+        # each chunk; a plan prepared early would also be kept while the table grows. For this
+        # transaction only: plan each lookup afresh, and use the indexes. (Not where prospects are
+        # written: foreign-key checks run a prepared query per row, and would be planned afresh too.)
+        connection.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+        connection.execute(text("SET LOCAL enable_seqscan = off"))
 
-    Rows that did not simply become prospects are kept as LeadRows when the target has a batch.
+
+@contextmanager
+def _lookup_connection(streaming: bool):
+    """What the import's lookups run on: the session, or (while the session's connection writes new
+    prospects) a second connection, which sees what was committed — rows of this list are in memory."""
+    if not streaming:
+        _tune_for_import(db.session.connection())
+        yield db.session
+        return
+    with db.engine.connect() as connection:
+        transaction = connection.begin()
+        try:
+            _tune_for_import(connection)
+            yield connection
+        finally:
+            transaction.rollback()
+
+
+def _checked_chunks(leads: Iterable[LeadInput], validator: Validator, limits: ImportLimits
+                    ) -> Iterator[list[CheckedLead]]:
+    """The leads checked, a chunk at a time; refuses a list longer than the limit."""
+    chunk: list[CheckedLead] = []
+    check = validator.check
+    for rows, lead in enumerate(leads, start=1):
+        if rows > limits.max_rows:
+            raise TooManyRows(_l("The list has more than %(max)s rows. Split it into smaller files.",
+                                 max=f"{limits.max_rows:,}".replace(",", ".")))
+        chunk.append(check(lead))
+        if len(chunk) >= CHUNK_ROWS:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def run_pipeline(leads: Iterable[LeadInput] | None = None, *, labels: dict[LeadField, str] | None = None,
+                 target: ImportTarget, limits: ImportLimits, keep_outcomes: int | None = 20, all_ids: bool = False,
+                 lead_file: LeadFile | None = None) -> ImportResult:
+    """Check, de-duplicate and (when `target.save`) save leads — `leads`, or those of `lead_file`; the caller
+    commits. Rows that did not simply become prospects are kept as LeadRows when the target has a batch.
     """
+    if lead_file is not None:
+        leads, labels = lead_file.leads, lead_file.labels
+    streaming = target.save and overlaps_writes(db.session.connection())
     validator = Validator(PlaceMatcher.for_branch(target.branch_id), labels)
-    return _Run(target, validator, limits, keep_outcomes, all_ids).run(leads)
+    with _lookup_connection(streaming) as lookups, _cyclic_gc_paused():
+        run = _Run(target, validator, limits, keep_outcomes, all_ids, lookups, streaming)
+        return run.run(_checked_chunks(leads, validator, limits))
+
+
+@contextmanager
+def _cyclic_gc_paused():
+    """De-duplication keeps a few objects per row for the whole list; Python's cycle collector would scan
+    them all again and again as they grow (a third of the time of a long list). An import makes no
+    reference cycles worth collecting on the way, so the collector waits until it is over."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -12,24 +12,17 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
+from crm import audit
 from crm.errors import Conflict
 from crm.extensions import db
 from crm.leads.dedup import RowStatus
-from crm.leads.importer import (
-    ImportLimits,
-    ImportResult,
-    ImportTarget,
-    LeadFile,
-    MappingIncomplete,
-    mapping_problem,
-    open_lead_file,
-    run_pipeline,
-)
+from crm.leads.importer import ImportLimits, ImportResult, ImportTarget, MappingIncomplete, run_pipeline
+from crm.leads.lists import LeadFile, mapping_problem, open_lead_file
 from crm.leads.mapping import LeadField, mapping_from_names, mapping_names, remember_mapping, remembered_mapping
-from crm.leads.reading import cell_text, peek
+from crm.leads.reading import cell_text
 from crm.leads.storage import StoredFile, store_path, stored_path, too_large
 from crm.leads.validation import LeadInput, is_blank
-from crm.models import BatchSource, BatchStatus, LeadBatch, LeadRow, LeadRowStatus
+from crm.models import BatchSource, BatchStatus, LeadBatch, LeadRow, LeadRowStatus, User
 from crm.models.base import utcnow
 
 SAMPLE_ROWS = 3
@@ -71,6 +64,13 @@ def _record(batch: LeadBatch, result: ImportResult) -> None:
     batch.unresolved_place_count = result.unresolved_places
 
 
+def _audit_saved(batch: LeadBatch, result: ImportResult) -> None:
+    """Personal data of many people came in: the trail says who sent which list and what it made."""
+    actor = db.session.get(User, batch.submitted_by_id) if batch.submitted_by_id else None
+    audit.record("import", "lead_batch", batch.id, actor=actor, branch_id=batch.branch_id,
+                 after={"agency_id": batch.agency_id, "source": batch.source.value, **result.summary()})
+
+
 def _require_mapping(lead_file: LeadFile) -> None:
     problem = mapping_problem(lead_file.mapping)
     if problem is not None:
@@ -87,7 +87,7 @@ def import_file(path: Path, *, submission: Submission, limits: ImportLimits, upl
         with open_lead_file(path, sheet=sheet, remembered=remembered) as lead_file:
             _require_mapping(lead_file)
             target = ImportTarget(submission.branch_id, submission.agency_id)
-            return run_pipeline(lead_file.leads, labels=lead_file.labels, target=target, limits=limits,
+            return run_pipeline(lead_file=lead_file, target=target, limits=limits,
                                 keep_outcomes=keep_outcomes)
     stored = store_path(path, uploads, limits.max_bytes)
     batch = _new_batch(submission, stored, BatchStatus.COMMITTED)
@@ -95,29 +95,49 @@ def import_file(path: Path, *, submission: Submission, limits: ImportLimits, upl
         _require_mapping(lead_file)
         _describe(batch, lead_file)
         target = ImportTarget(submission.branch_id, submission.agency_id, batch.id, save=True)
-        result = run_pipeline(lead_file.leads, labels=lead_file.labels, target=target, limits=limits,
+        result = run_pipeline(lead_file=lead_file, target=target, limits=limits,
                               keep_outcomes=keep_outcomes)
     _record(batch, result)
     batch.committed_at = utcnow()
+    _audit_saved(batch, result)
     return result
 
 
 # --- the portal: preview, correct, commit -------------------------------------------------------------
 
 @dataclass
-class Preview:
-    batch: LeadBatch
-    mapping_problem: object | None = None  # a lazy message when the columns cannot be imported yet
+class FileView:
+    """How a batch's file is read: its sheets, column titles, the field of each column, the first rows."""
+
+    header: list[str]
+    mapping: list[LeadField | None]
+    samples: list[list[str]] = field(default_factory=list)
     sheet_names: list[str] = field(default_factory=list)
-    samples: list[list[str]] = field(default_factory=list)  # the first data rows, to help map the columns
+    sheet: str | None = None
+    mapping_problem: object | None = None  # a lazy message when the columns cannot be imported yet
+
+
+def describe_file(batch: LeadBatch, *, uploads: Path) -> FileView:
+    """Read only the head of the batch's stored file, to show how its columns are understood."""
+    mapping = mapping_from_names(batch.column_mapping) if batch.column_mapping else None
+    with open_lead_file(stored_path(uploads, batch.file_sha256), sheet=batch.sheet_name, mapping=mapping,
+                        remembered=remembered_mapping(batch.agency_id)) as lead_file:
+        samples = []
+        for lead in lead_file.leads:
+            samples.append([cell_text(cell) for cell in lead.cells])
+            if len(samples) >= SAMPLE_ROWS:
+                break
+        return FileView(lead_file.header, lead_file.mapping, samples, lead_file.table.sheet_names,
+                        lead_file.table.sheet, mapping_problem(lead_file.mapping))
 
 
 def start_preview(stored: StoredFile, *, submission: Submission, limits: ImportLimits, uploads: Path,
-                  sheet: str | None = None) -> Preview:
+                  sheet: str | None = None) -> LeadBatch:
     """A batch in preview for a stored file: counted and its problem rows kept, no prospect created yet."""
     batch = _new_batch(submission, stored, BatchStatus.PREVIEW)
     batch.sheet_name = sheet or None
-    return refresh_preview(batch, limits=limits, uploads=uploads)
+    refresh_preview(batch, limits=limits, uploads=uploads)
+    return batch
 
 
 def _require_preview(batch: LeadBatch) -> None:
@@ -127,15 +147,16 @@ def _require_preview(batch: LeadBatch) -> None:
 
 def refresh_preview(batch: LeadBatch, *, limits: ImportLimits, uploads: Path,
                     mapping: list[LeadField | None] | None = None, sheet: str | None = None,
-                    remember: bool = False) -> Preview:
+                    remember: bool = False) -> None:
     """Count the stored file again, with a corrected mapping or another sheet; the caller commits.
 
-    With `remember`, the mapping becomes the agency's choice for these column titles.
+    With `remember`, the mapping becomes the agency's choice for these column titles. While no column
+    is marked as the name (or none as NIK or phone) nothing is counted: the mapping must be fixed first.
     """
     _require_preview(batch)
     db.session.execute(delete(LeadRow).where(LeadRow.batch_id == batch.id))
-    if sheet is not None and sheet != batch.sheet_name:
-        batch.sheet_name, batch.column_mapping = sheet, None
+    if sheet is not None and sheet != (batch.sheet_name or ""):
+        batch.sheet_name, batch.column_mapping, mapping = sheet or None, None, None
     if mapping is None and batch.column_mapping is not None:
         mapping = mapping_from_names(batch.column_mapping)
     path = stored_path(uploads, batch.file_sha256)
@@ -144,16 +165,12 @@ def refresh_preview(batch: LeadBatch, *, limits: ImportLimits, uploads: Path,
         _describe(batch, lead_file)
         if remember:
             remember_mapping(batch.agency_id, lead_file.header, lead_file.mapping)
-        first, leads = peek(lead_file.leads, SAMPLE_ROWS)
-        preview = Preview(batch, mapping_problem(lead_file.mapping), lead_file.table.sheet_names,
-                          [[cell_text(cell) for cell in lead.cells] for lead in first])
-        if preview.mapping_problem is not None:
+        if mapping_problem(lead_file.mapping) is not None:
             _record(batch, ImportResult())
-            return preview
+            return
         target = ImportTarget(batch.branch_id, batch.agency_id, batch.id)
-        _record(batch, run_pipeline(leads, labels=lead_file.labels, target=target, limits=limits,
+        _record(batch, run_pipeline(lead_file=lead_file, target=target, limits=limits,
                                     keep_outcomes=0))
-    return preview
 
 
 def commit_batch(batch: LeadBatch, *, limits: ImportLimits, uploads: Path) -> ImportResult:
@@ -166,10 +183,11 @@ def commit_batch(batch: LeadBatch, *, limits: ImportLimits, uploads: Path) -> Im
         _require_mapping(lead_file)
         _describe(batch, lead_file)
         target = ImportTarget(batch.branch_id, batch.agency_id, batch.id, save=True)
-        result = run_pipeline(lead_file.leads, labels=lead_file.labels, target=target, limits=limits,
+        result = run_pipeline(lead_file=lead_file, target=target, limits=limits,
                               keep_outcomes=0)
     _record(batch, result)
     batch.status, batch.committed_at = BatchStatus.COMMITTED, utcnow()
+    _audit_saved(batch, result)
     return result
 
 
@@ -189,7 +207,7 @@ def import_api_leads(items: list[dict[LeadField, str | None]], *, submission: Su
     and creates nothing; a call made only of such items leaves no batch behind.
     """
     batch = _new_batch(submission, None, BatchStatus.COMMITTED)
-    batch.header = [lead_field.value for lead_field in API_FIELDS]
+    batch.header = batch.column_mapping = [lead_field.value for lead_field in API_FIELDS]
     leads = [LeadInput(index, {lead_field.value: value for lead_field, value in item.items()
                                if value is not None and not is_blank(value)},
                        [item.get(lead_field) or "" for lead_field in API_FIELDS])
@@ -205,6 +223,7 @@ def import_api_leads(items: list[dict[LeadField, str | None]], *, submission: Su
         return result
     _record(batch, result)
     batch.committed_at = utcnow()
+    _audit_saved(batch, result)
     return result
 
 

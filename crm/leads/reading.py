@@ -114,8 +114,19 @@ def detect_delimiter(sample: str) -> str:
 
 
 def _csv_rows(handle, delimiter: str) -> Iterator[tuple[int, list[Cell]]]:
-    for number, row in enumerate(csv.reader(handle, delimiter=delimiter), start=1):
-        cells = [cell.strip() for cell in row]
+    strip = str.strip
+    reader = csv.reader(handle, delimiter=delimiter)
+    number = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise Unreadable(_l("Line %(line)s of the file cannot be read (%(why)s). Save the list again from "
+                                "Excel or LibreOffice as CSV or XLSX.", line=reader.line_num, why=str(error))) from None
+        number += 1
+        cells = list(map(strip, row))
         if any(cells):
             yield number, cells
 
@@ -179,15 +190,18 @@ def open_table(path: Path, *, sheet: str | None = None) -> Iterator[Table]:
 
 @contextmanager
 def _open_workbook(path: Path):
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file; all mean the same to the user
-        raise Unreadable(_l("The XLSX file could not be opened; it may be damaged or password-protected. "
-                            "Save it again in Excel or LibreOffice and upload the new copy.")) from None
-    try:
-        yield workbook
-    finally:
-        workbook.close()
+    # An open file rather than the path: stored files are named by checksum, and openpyxl refuses a path
+    # that does not end in .xlsx. In read-only mode the file must stay open while the rows are read.
+    with open(path, "rb") as handle:
+        try:
+            workbook = load_workbook(handle, read_only=True, data_only=True)
+        except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file; all mean the same here
+            raise Unreadable(_l("The XLSX file could not be opened; it may be damaged or password-protected. "
+                                "Save it again in Excel or LibreOffice and upload the new copy.")) from None
+        try:
+            yield workbook
+        finally:
+            workbook.close()
 
 
 def text_to_file_bytes(text: str) -> bytes:

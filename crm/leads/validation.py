@@ -16,7 +16,7 @@ from crm.leads.sectors import sector_for
 from crm.models import Sector
 from crm.people import names, nik, phone
 from crm.people.problems import Problem, Refused
-from crm.reference import PlaceMatch, PlaceMatcher
+from crm.reference import PlaceMatcher
 
 MESSAGES = {
     "nik_or_phone_missing": _l("%(field)s: a lead needs a NIK or a phone number; both are empty."),
@@ -39,13 +39,17 @@ _PLACEHOLDER = re.compile(r"^(?:[-–—_.\s/]*|0+|tidak ada|tdk ada|belum ada|b
 _LONGEST_PLACEHOLDER = 12
 
 
+PLACEHOLDER_STARTS = frozenset("-–—_./ 0tTbBkKnN")  # how every placeholder begins
+
+
 def is_blank(cell: Cell | None) -> bool:
     """Empty, or a placeholder such as `-`, `0` or `tidak ada` that people type for "nothing"."""
     if cell is None:
         return True
     if not isinstance(cell, str):
         return cell == 0
-    return len(cell) <= _LONGEST_PLACEHOLDER and _PLACEHOLDER.match(cell) is not None
+    return not cell or (len(cell) <= _LONGEST_PLACEHOLDER and cell[0] in PLACEHOLDER_STARTS
+                        and _PLACEHOLDER.match(cell) is not None)
 
 
 @dataclass(slots=True)
@@ -59,6 +63,8 @@ class LeadInput:
 
 @dataclass(slots=True)
 class CheckedLead:
+    """A lead after checking: normalised values, the place found, and the problems (none: valid)."""
+
     row: int
     cells: list[Cell]
     problems: list[Problem] = field(default_factory=list)
@@ -70,32 +76,17 @@ class CheckedLead:
     business_name: str | None = None
     reference: str | None = None
     sector: Sector = Sector.OTHER
-    place: PlaceMatch | None = None
+    sector_name: str = Sector.OTHER.name  # as stored
+    kecamatan_id: int | None = None
+    desa_id: int | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    place_unresolved: bool = False
     place_as_given: str | None = None
 
     @property
     def valid(self) -> bool:
         return not self.problems
-
-    @property
-    def place_unresolved(self) -> bool:
-        return self.place is not None and not self.place.resolved
-
-    @property
-    def desa_id(self) -> int | None:
-        return self.place.desa_id if self.place else None
-
-    @property
-    def kecamatan_id(self) -> int | None:
-        return self.place.kecamatan_id if self.place else None
-
-    @property
-    def latitude(self) -> Decimal | None:
-        return self.place.latitude if self.place else None
-
-    @property
-    def longitude(self) -> Decimal | None:
-        return self.place.longitude if self.place else None
 
 
 def problem_from_dict(stored: dict) -> Problem:
@@ -111,20 +102,6 @@ class Validator:
     def __init__(self, matcher: PlaceMatcher, labels: dict[LeadField, str]):
         self.matcher = matcher
         self.labels = {lead_field.value: labels.get(lead_field) or lead_field.value for lead_field in LeadField}
-
-    def _text(self, values: dict[str, Cell], name: str, checked: CheckedLead) -> str | None:
-        value = values.get(name)
-        if value is None:
-            return None
-        text = value if isinstance(value, str) else cell_text(value)
-        if "  " in text or "\n" in text or "\t" in text:
-            text = " ".join(text.split())
-        limit = MAX_LENGTHS[name]
-        if len(text) > limit:
-            checked.problems.append(Problem("text_too_long", self.labels[name], MESSAGES["text_too_long"],
-                                            {"max": limit, "count": len(text)}))
-            return None
-        return text
 
     def check(self, lead: LeadInput) -> CheckedLead:
         checked = CheckedLead(lead.row, lead.cells)
@@ -149,6 +126,34 @@ class Validator:
             problems.append(Problem("nik_or_phone_missing", both, MESSAGES["nik_or_phone_missing"]))
         if values.keys() <= _IDENTITY_FIELDS:  # nothing beyond name, NIK and phone to look at
             return checked
+        texts = {}
+        for name, value in values.items():
+            if name in _IDENTITY_FIELDS:
+                continue
+            text = value if isinstance(value, str) else cell_text(value)
+            if "  " in text or "\n" in text or "\t" in text:
+                text = " ".join(text.split())
+            if len(text) > MAX_LENGTHS[name]:
+                problems.append(Problem("text_too_long", labels[name], MESSAGES["text_too_long"],
+                                        {"max": MAX_LENGTHS[name], "count": len(text)}))
+            else:
+                texts[name] = text
+        get = texts.get
+        occupation, business_type = get(OCCUPATION), get(BUSINESS_TYPE)
+        checked.address, checked.business_name, checked.reference = get(ADDRESS), get(BUSINESS_NAME), get(REFERENCE)
+        checked.occupation = occupation or business_type
+        if occupation or business_type:
+            checked.sector = sector = sector_for(occupation, business_type)
+            checked.sector_name = sector._name_
+        desa, kecamatan = get(DESA), get(KECAMATAN)
+        if desa or kecamatan:
+            place = self.matcher.match(desa, kecamatan)
+            checked.kecamatan_id, checked.desa_id = place.kecamatan_id, place.desa_id
+            checked.latitude, checked.longitude = place.latitude, place.longitude
+            if not place.resolved:
+                checked.place_unresolved = True
+                checked.place_as_given = ", ".join(part for part in (desa, kecamatan) if part)[:PLACE_AS_GIVEN_LENGTH]
+        return checked
         checked.address = self._text(values, ADDRESS, checked)
         occupation = self._text(values, OCCUPATION, checked)
         business_type = self._text(values, BUSINESS_TYPE, checked)
@@ -156,7 +161,8 @@ class Validator:
         checked.business_name = self._text(values, BUSINESS_NAME, checked)
         checked.reference = self._text(values, REFERENCE, checked)
         if occupation or business_type:
-            checked.sector = sector_for(occupation, business_type)
+            checked.sector = sector = sector_for(occupation, business_type)
+            checked.sector_name = sector._name_
         desa = self._text(values, DESA, checked)
         kecamatan = self._text(values, KECAMATAN, checked)
         if desa or kecamatan:

@@ -9,7 +9,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from crm.extensions import db
 from crm.models.base import UtcDateTime, enum_column, timestamp_column, utcnow
@@ -133,7 +133,9 @@ class ProspectListing(db.Model):
 
     agency: Mapped[Agency] = relationship()
     lead_batch: Mapped[LeadBatch | None] = relationship()
-    prospect = relationship("Prospect")
+    # `prospect.listings`: the agencies that listed the person after the one that brought them in.
+    prospect = relationship("Prospect", backref=backref("listings", order_by="ProspectListing.listed_at",
+                                                        passive_deletes=True))
 
     def __repr__(self) -> str:
         return f"<ProspectListing {self.prospect_id} by {self.agency_id}>"

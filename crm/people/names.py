@@ -19,6 +19,7 @@ SIMILAR_NAME_SCORE = 90
 
 _SPACES = re.compile(r"\s+")
 _NOT_LETTERS = re.compile(r"[^a-z ]+")
+_LETTER = re.compile(r"[^\W\d_]")
 HONORIFICS = frozenset({
     "pak", "bapak", "bpk", "bu", "ibu", "mbak", "mas", "sdr", "sdri", "saudara", "saudari", "tn", "ny", "nn",
     "h", "hj", "haji", "hajjah", "kh", "ust", "ustadz", "dr", "ir", "drs", "dra", "st", "se", "spd", "amd",
@@ -52,7 +53,7 @@ def parse_name(value, field: str = "Name") -> str:
     name = clean_name(value if value is not None else "")
     if not name:
         raise Refused(Problem("name_missing", field, MESSAGES["name_missing"]))
-    if not any(ch.isalpha() for ch in name):
+    if _LETTER.search(name) is None:
         raise Refused(Problem("name_no_letters", field, MESSAGES["name_no_letters"], {"value": name[:40]}))
     if len(name) > NAME_MAX_LENGTH:
         raise Refused(Problem("name_too_long", field, MESSAGES["name_too_long"],
@@ -63,7 +64,9 @@ def parse_name(value, field: str = "Name") -> str:
 @lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """A comparison key: `Pak Moh. Jamalûddin` and `moh jamaluddin` both give `muhammad jamaluddin`."""
-    plain = unicodedata.normalize("NFKD", name.casefold()).encode("ascii", "ignore").decode("ascii")
+    plain = name.casefold()
+    if not plain.isascii():
+        plain = unicodedata.normalize("NFKD", plain).encode("ascii", "ignore").decode("ascii")
     words = _NOT_LETTERS.sub(" ", plain.replace("'", "")).split()
     kept = [SPELLINGS.get(word, word) for word in words if word not in HONORIFICS]
     return " ".join(kept or words)
@@ -101,11 +104,14 @@ class NameIndex:
     def add(self, key: str, item) -> None:
         if not key:
             return
-        self._exact.setdefault(key, item)
+        if key not in self._exact:
+            self._exact[key] = item
         for groups, letters in ((self._by_first, key[:2]), (self._by_last, key[-2:])):
-            keys, items = groups.setdefault(letters, ([], []))
-            keys.append(key)
-            items.append(item)
+            group = groups.get(letters)
+            if group is None:
+                group = groups[letters] = ([], [])
+            group[0].append(key)
+            group[1].append(item)
 
     def find(self, key: str):
         """The item of the most similar name, or None when no name is very similar."""

@@ -1,0 +1,178 @@
+"""The liaison portal through HTTP: upload, preview, correct the columns, commit, history, downloads, undo —
+and each agency sees only its own lists."""
+
+import io
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from crm.models import BatchStatus, LeadBatch, Prospect, Role
+from tests.data import DATA
+from tests.factories import make_user, sign_in
+
+
+def sign_in_english(client, user):
+    """Sign in and choose English, which the assertions read (the default language is Indonesian)."""
+    sign_in(client, user)
+    client.post("/language", data={"language": "en"})
+
+
+@pytest.fixture
+def ratna(client, db):
+    user = make_user(Role.LIAISON, "ratna", name="Ratna Kusuma", agency_code="DISNAKKAN")
+    sign_in_english(client, user)
+    return user
+
+
+def upload(client, path=DATA / "leads_disnakkan.csv", **data):
+    with open(path, "rb") as handle:
+        return client.post("/leads/new", data={"file": (io.BytesIO(handle.read()), path.name), **data},
+                           content_type="multipart/form-data")
+
+
+def batch_id_of(response) -> int:
+    return int(re.search(r"/leads/(\d+)/preview", response.headers["Location"]).group(1))
+
+
+def test_upload_shows_a_preview_with_counts_and_reasons_and_saves_nothing(client, db, ratna):
+    response = upload(client)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert re.search(r'data-count="invalid"[^>]*><span class="num">7</span>', page)
+    assert re.search(r'data-count="new"><span class="num">5</span>', page)
+    assert "No KTP: a NIK is 16 digits; this one has 15." in page
+    assert "Moh. Hasan" in page
+    assert db.session.scalar(select(func.count()).select_from(Prospect)) == 0
+
+
+def test_commit_saves_the_leads_and_the_history_lists_the_batch(client, db, ratna):
+    batch_id = batch_id_of(upload(client))
+    response = client.post(f"/leads/{batch_id}/commit")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/leads/{batch_id}")
+    assert db.session.scalar(select(func.count()).select_from(Prospect)) == 6
+    page = client.get(f"/leads/{batch_id}").get_data(as_text=True)
+    assert "Siti Ma’rifah" in page and "3512********0003" in page and "3512064507850003" not in page
+    history = client.get("/leads/").get_data(as_text=True)
+    assert "leads_disnakkan.csv" in history and "Ratna Kusuma" in history
+
+
+def test_the_error_file_can_be_downloaded(client, db, ratna):
+    batch_id = batch_id_of(upload(client))
+    response = client.get(f"/leads/{batch_id}/errors")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    text = response.get_data().decode("utf-8-sig")
+    assert text.splitlines()[0].endswith(";Reason") and "3.51204E+15" in text
+
+
+def test_rows_pasted_from_a_spreadsheet_are_read_as_a_list(client, db, ratna):
+    pasted = "Nama\tNIK\tNo HP\tDesa\nBusiri\t3512064102900004\t085711112222\tTanjung Kamal\n"
+    response = client.post("/leads/new", data={"pasted": pasted})
+    batch = db.session.get(LeadBatch, batch_id_of(response))
+    assert batch.source.value == "paste" and batch.created_count == 1 and batch.delimiter == "\t"
+
+
+def test_a_misread_column_is_corrected_and_remembered(client, db, ratna, tmp_path):
+    path = tmp_path / "kelompok.csv"
+    path.write_text("Nama Nelayan;Kartu;Kontak\nBusiri;3512064102900004;-\n", encoding="utf-8")
+    batch_id = batch_id_of(upload(client, path))
+    page = client.get(f"/leads/{batch_id}/preview").get_data(as_text=True)
+    assert 'id="column-1"' in page
+    client.post(f"/leads/{batch_id}/columns", data={"column-0": "name", "column-1": "nik", "column-2": "phone"})
+    batch = db.session.get(LeadBatch, batch_id)
+    assert batch.column_mapping == ["name", "nik", "phone"] and batch.created_count == 1
+    again = db.session.get(LeadBatch, batch_id_of(upload(client, path)))
+    assert again.column_mapping == ["name", "nik", "phone"]
+
+
+def test_a_list_without_a_name_column_asks_for_the_mapping_first(client, db, ratna, tmp_path):
+    path = tmp_path / "no-names.csv"
+    path.write_text("Kartu;Kontak\n3512064102900004;0857 1111 2222\n", encoding="utf-8")
+    page = client.get(upload(client, path).headers["Location"]).get_data(as_text=True)
+    assert 'id="mapping-problem"' in page and 'id="commit"' not in page
+
+
+def test_a_file_that_cannot_be_read_is_answered_on_the_form(client, db, ratna, tmp_path):
+    path = tmp_path / "old.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    response = upload(client, path)
+    assert response.status_code == 200
+    assert "old Excel file (.xls)" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(LeadBatch)) == 0
+
+
+def test_a_file_over_the_size_cap_gets_a_clear_message(client, db, ratna, app):
+    app.config["MAX_CONTENT_LENGTH"] = 2000
+    try:
+        response = client.post("/leads/new", data={"file": (io.BytesIO(b"x" * 5000), "big.csv")},
+                               content_type="multipart/form-data")
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = 20 * 1024 * 1024
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "larger than" in page
+
+
+def test_withdrawing_from_the_batch_page(client, db, ratna):
+    batch_id = batch_id_of(upload(client))
+    client.post(f"/leads/{batch_id}/commit")
+    response = client.post(f"/leads/{batch_id}/withdraw", follow_redirects=True)
+    assert "6 leads removed" in response.get_data(as_text=True)
+    assert db.session.get(LeadBatch, batch_id).status is BatchStatus.WITHDRAWN
+    assert db.session.scalar(select(func.count()).select_from(Prospect)) == 0
+
+
+def test_the_template_has_indonesian_titles(client, db, ratna):
+    from openpyxl import load_workbook
+    response = client.get("/leads/template.xlsx")
+    sheet = load_workbook(io.BytesIO(response.get_data())).worksheets[0]
+    titles = [cell.value for cell in sheet[1]]
+    assert titles[:4] == ["Nama", "NIK", "No HP", "Alamat"] and "Kecamatan" in titles
+    assert sheet["B2"].number_format == "@"
+    assert client.get("/leads/template.csv").get_data().decode("utf-8-sig").startswith("Nama;NIK;No HP")
+
+
+def test_a_liaison_of_another_agency_cannot_see_or_touch_the_batch(client, db, ratna):
+    batch_id = batch_id_of(upload(client))
+    client.post(f"/leads/{batch_id}/commit")
+    client.post("/logout")
+    sign_in_english(client, make_user(Role.LIAISON, "taufik", agency_code="DINSOS"))
+    for url in (f"/leads/{batch_id}", f"/leads/{batch_id}/preview", f"/leads/{batch_id}/errors",
+                f"/leads/{batch_id}/file"):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/leads/{batch_id}/withdraw").status_code == 404
+    assert "leads_disnakkan.csv" not in client.get("/leads/").get_data(as_text=True)
+    assert db.session.get(LeadBatch, batch_id).status is BatchStatus.COMMITTED
+
+
+def test_managers_see_every_agencys_lists_and_officers_none(client, db, ratna):
+    batch_id = batch_id_of(upload(client))
+    client.post("/logout")
+    sign_in_english(client, make_user(Role.MANAGER, "yuli"))
+    assert client.get(f"/leads/{batch_id}/preview").status_code == 200
+    assert "leads_disnakkan.csv" in client.get("/leads/").get_data(as_text=True)
+    client.post("/logout")
+    sign_in_english(client, make_user(Role.OFFICER, "hendra"))
+    assert client.get("/leads/").status_code == 403
+    assert client.get(f"/leads/{batch_id}").status_code == 403
+
+
+def test_a_manager_sends_a_list_for_an_agency(client, db):
+    sign_in_english(client, make_user(Role.MANAGER, "yuli"))
+    batch = db.session.get(LeadBatch, batch_id_of(upload(client, DATA / "leads_dinsos.xlsx", agency="DINSOS")))
+    assert batch.agency.code == "DINSOS" and batch.file_format == "xlsx" and batch.invalid_count == 2
+
+
+def test_the_prospect_page_shows_the_other_agencies_that_listed_the_person(client, db, ratna, tmp_path):
+    client.post(f"/leads/{batch_id_of(upload(client))}/commit")
+    client.post("/logout")
+    path = tmp_path / "dinsos.csv"
+    path.write_text("Nama;NIK\nSiti Marifah;3512064507850003\n", encoding="utf-8")
+    sign_in_english(client, make_user(Role.LIAISON, "taufik", agency_code="DINSOS"))
+    client.post(f"/leads/{batch_id_of(upload(client, path))}/commit")
+    client.post("/logout")
+    sign_in_english(client, make_user(Role.MANAGER, "yuli"))
+    siti = db.session.scalar(select(Prospect).where(Prospect.nik == "3512064507850003"))
+    page = client.get(f"/prospects/{siti.id}").get_data(as_text=True)
+    assert "Also listed by" in page and "DINSOS" in page
