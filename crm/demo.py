@@ -14,6 +14,7 @@ from crm.extensions import db
 from crm.models import (
     BatchSource,
     BatchStatus,
+    ConsentBasis,
     DeclineReason,
     LeadBatch,
     Outcome,
@@ -194,6 +195,7 @@ def seed_demo(prospect_count: int = 2000, seed: int = 2024, today: date | None =
             business_name=business if business and rng.random() < 0.5 else None, sector=sector, stage=stage,
             source_agency=batch.agency, lead_batch=batch, assigned_officer=officer,
             latitude=desa.latitude, longitude=desa.longitude, created_at=batch.created_at,
+            consent_basis=ConsentBasis.PUBLIC_TASK, consent_agency=batch.agency, consent_date=added,
         )
         day = added
         for outcome in _outcomes_for(stage, rng):

@@ -22,7 +22,7 @@ from crm.leads.lists import LeadFile
 from crm.leads.mapping import LeadField
 from crm.leads.reading import cell_text
 from crm.leads.validation import CheckedLead, LeadInput, Validator
-from crm.models import LeadRow, LeadRowStatus, Prospect, ProspectListing, Stage
+from crm.models import ConsentBasis, LeadRow, LeadRowStatus, Prospect, ProspectListing, Stage
 from crm.models.base import utcnow
 from crm.people.problems import Problem
 from crm.reference import PlaceMatcher
@@ -115,14 +115,19 @@ class ImportResult:
 
 PROSPECT_COLUMNS = ("branch_id", "name", "nik", "phone", "address", "kecamatan_id", "desa_id", "place_as_given",
                     "occupation", "business_name", "sector", "stage", "stage_changed_at", "source_agency_id",
-                    "source_reference", "lead_batch_id", "latitude", "longitude", "created_at", "updated_at")
+                    "source_reference", "lead_batch_id", "latitude", "longitude", "created_at", "updated_at",
+                    "consent_basis", "consent_agency_id", "consent_date")
+# The agencies hand leads over under their public task of extending social security (Inpres 2/2021);
+# the person's own consent is asked when an officer registers them.
+_LEAD_CONSENT_BASIS = ConsentBasis.PUBLIC_TASK.name
 
 
 def _prospect_values(lead: CheckedLead, target: ImportTarget, now) -> tuple:
     """A new prospect's row, in PROSPECT_COLUMNS order."""
     return (target.branch_id, lead.name, lead.nik, lead.phone, lead.address, lead.kecamatan_id, lead.desa_id,
             lead.place_as_given, lead.occupation, lead.business_name, lead.sector_name, _NEW, now, target.agency_id,
-            lead.reference, target.batch_id, lead.latitude, lead.longitude, now, now)
+            lead.reference, target.batch_id, lead.latitude, lead.longitude, now, now,
+            _LEAD_CONSENT_BASIS, target.agency_id, now.date())
 
 
 def _detail(verdict: Verdict) -> dict | None:

@@ -29,7 +29,7 @@ SECTOR_LABELS = {
     Sector.TRADE_SERVICES: _l("Trade and services"), Sector.INDUSTRY: _l("Industry"),
     Sector.TRANSPORT: _l("Transport"), Sector.OTHER: _l("Other"),
 }
-KIND_LABELS = {RateKind.PERCENT_OF_INCOME: _l("% of declared income"), RateKind.FLAT: _l("Flat amount (Rp)")}
+KIND_LABELS = {RateKind.PERCENT_OF_INCOME: _l("Percent of declared income"), RateKind.FLAT: _l("Flat amount (Rp)")}
 
 
 class WholeNumberField(IntegerField):

@@ -305,3 +305,14 @@ def test_the_tolerant_matcher_places_every_desa_of_the_published_centroids(db):
     # The file spells two desa differently from areaid (Kedunglo/Kedonglo, Curah Cottok/Corak Cotok).
     result = reference.load_desa_centroids(CENTROIDS)
     assert (result.updated, result.unmatched) == (136, [])
+
+
+
+def test_imported_leads_carry_their_lawful_basis_and_the_collecting_agency(app, db):
+    from crm.models import ConsentBasis
+
+    run_import(app, db, CSV_FILE)
+    saved = prospects(db)
+    assert saved and all(p.consent_basis is ConsentBasis.PUBLIC_TASK for p in saved.values())
+    assert {p.consent_agency.code for p in saved.values()} == {"DISNAKKAN"}
+    assert all(p.consent_date is not None for p in saved.values())
