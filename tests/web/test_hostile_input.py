@@ -34,4 +34,8 @@ def test_injection_attempts_in_search_fields_return_ordinary_results(client, db,
     assert listing.status_code == 200 and "Siti Aminah" not in listing.get_data(as_text=True)
     assert client.get("/audit", query_string={"actor": attempt, "entity_id": attempt}).status_code == 200
     assert client.get("/privacy", query_string={"nik": attempt}).status_code == 200
+    filters = {name: attempt for name in ("from", "to", "branch", "agency", "kecamatan", "desa", "officer", "sector",
+                                          "batch")}
+    assert client.get("/dashboard", query_string=filters).status_code == 200
+    assert client.get("/api/v1/stats/funnel", query_string=filters).status_code == 401  # tokens only, no crash
     assert "Siti Aminah" in client.get("/prospects", query_string={"q": "Siti"}).get_data(as_text=True)
