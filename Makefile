@@ -39,5 +39,13 @@ translations: install
 	$(BIN)/pybabel update -i crm/translations/messages.pot -d crm/translations --no-fuzzy-matching
 	$(BIN)/pybabel compile -d crm/translations
 
+# Benchmarks, one after the other (15 minutes or so; never part of `make test`); results: docs/PERFORMANCE.md.
+bench: install
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_funnel.py
+	$(BIN)/python bench/bench_search.py
+	$(BIN)/python bench/loadtest.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

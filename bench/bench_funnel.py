@@ -1,244 +1,67 @@
-"""How fast the dashboard's funnel answers at national scale, against the bare SQL aggregate in the same run.
+"""How fast the dashboard's funnel and breakdowns answer at national scale, against bare SQL in the same run.
 
     .venv/bin/python bench/bench_funnel.py [--prospects 1000000] [--visits-per-prospect 3] [--branches 300]
-        [--runs 7] [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/] [--database bench_dashboard]
-        [--reuse]
+        [--runs 7] [--seed 2024] [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/] [--database bench_dashboard]
+        [--sqlite-url sqlite:////tmp/sasar-bench/dashboard.sqlite] [--only sqlite|postgresql] [--reuse]
 
-1. Builds a dedicated PostgreSQL database (dropped and created again unless `--reuse` finds it loaded):
-   the schema through the real migrations, the reference data, then 300 branches (30 regional parents with
-   their children), 17 kecamatan × 8 desa and 5 officers per branch, 20 lead batches per branch, N prospects
-   over three years (COPY), 3 visits per prospect and a registration per registered prospect (INSERT … SELECT
-   with generate_series), then VACUUM ANALYZE. It prints how long the load took.
+1. Builds each database with bench/generate.py (the schema through the real migrations, the reference data,
+   300 branches, N prospects over three years, 3 visits each, a registration per registered prospect: COPY on
+   PostgreSQL, executemany on SQLite), unless `--reuse` finds it loaded; prints how long the load took.
 2. Times `crm.dashboard.funnel.funnel` — what the dashboard and `GET /api/v1/stats/funnel` call: the stage
    counts and the days-to-registration histogram — for an admin with no filter and with each single filter,
    and for a branch manager and a parent-branch manager; beside it, in the same run and with the same WHERE,
    the bare aggregate `SELECT stage, count(*) FROM prospect WHERE … GROUP BY stage` sent through the driver
    with no ORM. Median of `--runs` runs after one warm-up; prints both in ms and their ratio.
-3. Prints EXPLAIN (ANALYZE, BUFFERS) of the funnel's two queries with no filter.
+3. Times each breakdown of crm/dashboard/breakdowns.py (by agency, kecamatan, sector, officer; visits by
+   outcome and reason) and all the dashboard's tables together (`build_tables`, what /dashboard computes)
+   against their bare GROUP BY aggregates, for the same users.
+4. Prints the query plans of the funnel's two queries with no filter (EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL,
+   EXPLAIN QUERY PLAN on SQLite).
 """
 
 import argparse
-import io
-import random
 import statistics
 import sys
 import time
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from flask_migrate import upgrade  # noqa: E402
+from generate import generate, loaded_counts, upgrade_schema  # noqa: E402
 
 from crm import create_app  # noqa: E402
-from crm.dashboard.filters import DashboardFilter  # noqa: E402
+from crm.dashboard import breakdowns  # noqa: E402
+from crm.dashboard.filters import DashboardFilter, filter_options, visible_branch_ids  # noqa: E402
 from crm.dashboard.funnel import days_between, funnel  # noqa: E402
+from crm.dashboard.tables import DashboardQuery, build_tables  # noqa: E402
 from crm.extensions import db  # noqa: E402
-from crm.models import Agency, Branch, Prospect, Region, RegionLevel, Registration, Role, Sector, Stage, User  # noqa: E402
+from crm.models import (  # noqa: E402
+    Agency,
+    Branch,
+    DeclineReason,
+    Outcome,
+    Prospect,
+    Registration,
+    Role,
+    Sector,
+    Stage,
+    User,
+    Visit,
+)
 from crm.prospects.listing import filter_clauses  # noqa: E402
-from crm.reference import load_reference_data  # noqa: E402
 
 TZ = ZoneInfo("Asia/Jakarta")
-FIRST_DAY, LAST_DAY = date(2024, 1, 1), date(2026, 11, 24)
-STAGE_WEIGHTS = {Stage.NEW: 34, Stage.CONTACTED: 14, Stage.VISITED: 12, Stage.INTERESTED: 10,
-                 Stage.REGISTERED: 20, Stage.DECLINED: 7, Stage.UNREACHABLE: 3}
-SECTOR_WEIGHTS = {Sector.FISHING: 18, Sector.FARMING: 24, Sector.LIVESTOCK: 10, Sector.TRADE_SERVICES: 22,
-                  Sector.INDUSTRY: 8, Sector.TRANSPORT: 8, Sector.OTHER: 10}
-KECAMATAN_PER_BRANCH, DESA_PER_KECAMATAN, OFFICERS_PER_BRANCH, BATCHES_PER_BRANCH = 17, 8, 5, 20
-REGIONAL_PARENTS = 30
 # A password hash nobody can sign in with: the bench users never sign in.
 NO_PASSWORD = "!bench"  # noqa: S105 - not a password: a hash no password matches
 
 
 def log(message: str) -> None:
     print(message, flush=True)
-
-
-# Table names below are the bench's own constants, never input.
-def _next_id(connection, table: str) -> int:
-    return (connection.execute(sa.text(f'SELECT coalesce(max(id), 0) FROM "{table}"')).scalar() or 0) + 1  # noqa: S608
-
-
-def _reset_sequences(connection, tables: list[str]) -> None:
-    for table in tables:
-        sql = f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT max(id) FROM \"{table}\"))"  # noqa: S608
-        connection.execute(sa.text(sql))
-
-
-def _copy(connection, table: str, columns: list[str], lines) -> None:
-    """Stream tab-separated lines into `table` with COPY."""
-    cursor = connection.connection.dbapi_connection.cursor()
-    with cursor.copy(f'COPY "{table}" ({", ".join(columns)}) FROM STDIN') as copy:
-        buffer = io.StringIO()
-        for n, line in enumerate(lines, 1):
-            buffer.write(line)
-            if n % 50_000 == 0:
-                copy.write(buffer.getvalue())
-                buffer = io.StringIO()
-        copy.write(buffer.getvalue())
-
-
-def _weighted(rng: random.Random, weights: dict, k: int) -> list:
-    return rng.choices(list(weights), weights=list(weights.values()), k=k)
-
-
-def load(prospects: int, visits_per_prospect: int, branch_count: int, seed: int) -> None:
-    rng = random.Random(seed)
-    now = datetime.now(UTC).isoformat()
-    with db.engine.begin() as connection:
-        sbo = connection.execute(sa.select(Branch.id).where(Branch.code == "SBO")).scalar_one()
-        bwi = connection.execute(sa.select(Branch.id).where(Branch.code == "BWI")).scalar_one()
-        agencies = list(connection.execute(sa.select(Agency.id)).scalars())
-
-        # Branches: BWI and 29 more regional parents, each with children, SBO among BWI's.
-        first = _next_id(connection, "branch")
-        parents = [bwi] + list(range(first, first + REGIONAL_PARENTS - 1))
-        rows, branch_ids = [], [bwi, sbo]
-        for n, branch_id in enumerate(parents[1:], 2):
-            rows.append(f"{branch_id}\tR{n:03d}\tRegional {n}\t\\N\n")
-            branch_ids.append(branch_id)
-        next_id = first + REGIONAL_PARENTS - 1
-        while len(branch_ids) < branch_count:
-            parent = parents[len(branch_ids) % len(parents)]
-            rows.append(f"{next_id}\tB{next_id:04d}\tBranch {next_id}\t{parent}\n")
-            branch_ids.append(next_id)
-            next_id += 1
-        _copy(connection, "branch", ["id", "code", "name", "parent_id"], rows)
-
-        # Places: SBO keeps Situbondo; every other branch gets a kabupaten of 17 kecamatan × 8 desa.
-        desa_of: dict[int, list[tuple[int, int]]] = {}
-        sbo_regions = connection.execute(sa.select(Region.id, Region.parent_id).where(
-            Region.branch_id == sbo, Region.level == RegionLevel.DESA)).all()
-        desa_of[sbo] = [(d, k) for d, k in sbo_regions]
-        region_id = _next_id(connection, "region")
-        rows = []
-        for branch_id in branch_ids:
-            if branch_id == sbo:
-                continue
-            lat, lng = rng.uniform(-8.5, 3.5), rng.uniform(95.5, 140.5)
-            kabupaten = region_id
-            rows.append(f"{kabupaten}\t{branch_id}\t\\N\tKABUPATEN\tKabupaten {branch_id}\tf\t{lat:.6f}\t{lng:.6f}\n")
-            region_id += 1
-            desa_of[branch_id] = []
-            for k in range(KECAMATAN_PER_BRANCH):
-                kecamatan = region_id
-                rows.append(f"{kecamatan}\t{branch_id}\t{kabupaten}\tKECAMATAN\tKecamatan {k + 1}\tf\t"
-                            f"{lat + rng.uniform(-.3, .3):.6f}\t{lng + rng.uniform(-.3, .3):.6f}\n")
-                region_id += 1
-                for d in range(DESA_PER_KECAMATAN):
-                    rows.append(f"{region_id}\t{branch_id}\t{kecamatan}\tDESA\tDesa {k + 1}.{d + 1}\tf\t\\N\t\\N\n")
-                    desa_of[branch_id].append((region_id, kecamatan))
-                    region_id += 1
-        _copy(connection, "region", ["id", "branch_id", "parent_id", "level", "name", "is_kelurahan", "latitude",
-                                     "longitude"], rows)
-
-        # People and batches.
-        user_id = _next_id(connection, "user")
-        rows, officers_of = [], {}
-        for branch_id in branch_ids:
-            officers_of[branch_id] = []
-            for n in range(OFFICERS_PER_BRANCH):
-                rows.append(f"{user_id}\tOfficer {branch_id}-{n + 1}\tofficer{user_id}\t{NO_PASSWORD}\tOFFICER\t"
-                            f"{branch_id}\tt\ttoken{user_id}\t{now}\n")
-                officers_of[branch_id].append(user_id)
-                user_id += 1
-        _copy(connection, "user", ["id", "name", "username", "password_hash", "role", "branch_id", "active",
-                                   "session_token", "created_at"], rows)
-        batch_id = _next_id(connection, "lead_batch")
-        rows, batches_of = [], {}
-        for branch_id in branch_ids:
-            batches_of[branch_id] = []
-            for _ in range(BATCHES_PER_BRANCH):
-                agency = rng.choice(agencies)
-                rows.append(f"{batch_id}\t{branch_id}\t{agency}\tDEMO\tCOMMITTED\t0\t0\t0\t0\t0\t0\t0\t{now}\n")
-                batches_of[branch_id].append((batch_id, agency))
-                batch_id += 1
-        _copy(connection, "lead_batch", ["id", "branch_id", "agency_id", "source", "status", "rows_total",
-                                         "created_count", "duplicate_count", "possible_duplicate_count",
-                                         "invalid_count", "unresolved_place_count", "removed_count", "created_at"],
-              rows)
-        _reset_sequences(connection, ["branch", "region", "user", "lead_batch"])
-
-    # Prospects by COPY.
-    started = time.perf_counter()
-    span = (datetime.combine(LAST_DAY, datetime.min.time(), TZ) - datetime.combine(FIRST_DAY, datetime.min.time(), TZ))
-    origin = datetime.combine(FIRST_DAY, datetime.min.time(), TZ).astimezone(UTC)
-    stages = _weighted(rng, STAGE_WEIGHTS, prospects)
-    sectors = _weighted(rng, SECTOR_WEIGHTS, prospects)
-
-    def prospect_lines():
-        for n in range(prospects):
-            branch_id = branch_ids[rng.randrange(len(branch_ids))]
-            desa, kecamatan = rng.choice(desa_of[branch_id])
-            batch, agency = rng.choice(batches_of[branch_id])
-            officer = rng.choice(officers_of[branch_id]) if rng.random() < 0.9 else "\\N"
-            created = (origin + span * rng.random()).isoformat()
-            yield (f"{branch_id}\tProspect {n}\t{kecamatan}\t{desa}\t{sectors[n].name}\t{stages[n].name}\t{created}\t"
-                   f"{agency}\t{batch}\t{officer}\t{created}\t{created}\n")
-
-    with db.engine.begin() as connection:
-        _copy(connection, "prospect", ["branch_id", "name", "kecamatan_id", "desa_id", "sector", "stage",
-                                       "stage_changed_at", "source_agency_id", "lead_batch_id",
-                                       "assigned_officer_id", "created_at", "updated_at"], prospect_lines())
-    log(f"  prospects copied in {time.perf_counter() - started:.1f} s")
-
-    started = time.perf_counter()
-    with db.engine.begin() as connection:
-        connection.execute(sa.text("""
-            CREATE TEMP TABLE branch_officer AS
-            SELECT branch_id, min(id) AS officer_id FROM "user" WHERE role = 'OFFICER' GROUP BY branch_id"""))
-        connection.execute(sa.text("""
-            INSERT INTO visit (client_uuid, branch_id, prospect_id, officer_id, visited_at, outcome, decline_reason,
-                               flagged, flag_reason, created_at)
-            SELECT gen_random_uuid(), p.branch_id, p.id, coalesce(p.assigned_officer_id, bo.officer_id),
-                   p.created_at + make_interval(days => g * 9 + (p.id % 7)),
-                   (ARRAY['INTERESTED','NOT_INTERESTED','NOT_AT_HOME','MOVED_AWAY','WRONG_ADDRESS',
-                          'REGISTERED'])[x.o],
-                   CASE WHEN x.o = 2 THEN (ARRAY['CANNOT_AFFORD','ALREADY_COVERED','DOES_NOT_TRUST','ASK_FAMILY',
-                                                 'OTHER'])[1 + (p.id % 5)] END,
-                   ((p.id + g) % 20 = 0), CASE WHEN (p.id + g) % 20 = 0 THEN 'far' END, now()
-            FROM prospect p JOIN branch_officer bo ON bo.branch_id = p.branch_id
-            CROSS JOIN generate_series(1, :per_prospect) g
-            CROSS JOIN LATERAL (SELECT 1 + ((p.id * 7 + g * 3) % 6) AS o) x"""), {"per_prospect": visits_per_prospect})
-    log(f"  visits inserted in {time.perf_counter() - started:.1f} s")
-
-    started = time.perf_counter()
-    with db.engine.begin() as connection:
-        connection.execute(sa.text("""
-            INSERT INTO registration (branch_id, prospect_id, kpj, registered_on, jkk, jkm, jht, payer, status,
-                                      status_changed_on, officer_id, source_agency_id, lead_batch_id, origin,
-                                      created_at)
-            SELECT branch_id, id, lpad(id::text, 11, '0'),
-                   least(CAST(timezone('Asia/Jakarta', created_at) AS DATE) + (id % 120), CAST(:last_day AS DATE)),
-                   true, true, id % 3 = 0, 'WORKER', CASE WHEN id % 10 = 0 THEN 'LAPSED' ELSE 'ACTIVE' END,
-                   CASE WHEN id % 10 = 0 THEN CAST(:last_day AS DATE) END, assigned_officer_id, source_agency_id,
-                   lead_batch_id, 'SASAR', now()
-            FROM prospect WHERE stage = 'REGISTERED'"""), {"last_day": LAST_DAY})
-    log(f"  registrations inserted in {time.perf_counter() - started:.1f} s")
-
-    started = time.perf_counter()
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(sa.text("VACUUM ANALYZE"))
-    log(f"  VACUUM ANALYZE in {time.perf_counter() - started:.1f} s")
-
-
-def prepare_database(server: str, name: str, reuse: bool) -> tuple[str, bool]:
-    """The benchmark database's URL, and whether it must be loaded."""
-    url = server.rstrip("/") + "/" + name
-    admin = sa.create_engine(server.rstrip("/") + "/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        exists = connection.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
-        if exists and reuse:
-            admin.dispose()
-            return url, False
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url, True
 
 
 def _median_ms(action, runs: int) -> float:
@@ -252,7 +75,7 @@ def _median_ms(action, runs: int) -> float:
 
 
 def _literal_sql(statement) -> str:
-    return str(statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+    return str(statement.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
 
 
 def _stage_query(user, flt):
@@ -268,6 +91,22 @@ def _days_query(user, flt):
             .where(*clauses, Prospect.stage == Stage.REGISTERED).group_by(days))
 
 
+def _mix_query(user, flt, column):
+    clauses = filter_clauses(user, flt.prospect_filter(TZ))
+    return sa.select(column, Prospect.stage, sa.func.count()).where(*clauses).group_by(column, Prospect.stage)
+
+
+def _officer_queries(user, flt):
+    visits = breakdowns.visits_in_period(user, flt, TZ, Visit.officer_id, sa.func.count(),
+                                         sa.func.sum(sa.case((Visit.flagged, 1), else_=0))).group_by(Visit.officer_id)
+    return [_mix_query(user, flt, Prospect.assigned_officer_id), visits]
+
+
+def _outcome_query(user, flt):
+    return (breakdowns.visits_in_period(user, flt, TZ, Visit.outcome, Visit.decline_reason, sa.func.count())
+            .group_by(Visit.outcome, Visit.decline_reason))
+
+
 def _user(role: Role, branch_id: int, name: str) -> User:
     user = db.session.scalar(sa.select(User).where(User.username == name))
     if user is None:
@@ -277,18 +116,37 @@ def _user(role: Role, branch_id: int, name: str) -> User:
     return user
 
 
-def benchmark(runs: int) -> None:
-    sbo = db.session.scalar(sa.select(Branch).where(Branch.code == "SBO"))
-    admin = _user(Role.ADMIN, sbo.id, "bench-admin")
-    manager = _user(Role.MANAGER, sbo.id, "bench-manager")
-    parent_manager = _user(Role.MANAGER, sbo.parent_id, "bench-parent-manager")
+class Bare:
+    """Literal SQL sent through the driver, with no ORM."""
+
+    def __init__(self):
+        self.raw = db.engine.raw_connection()
+        self.cursor = self.raw.cursor()
+
+    def timer(self, statements: list) -> callable:
+        sql = [_literal_sql(statement) for statement in statements]
+        db.session.rollback()
+
+        def run():
+            for text in sql:
+                self.cursor.execute(text)
+                self.cursor.fetchall()
+        return run
+
+    def median_ms(self, statements: list, runs: int) -> float:
+        result = _median_ms(self.timer(statements), runs)
+        self.raw.rollback()
+        return result
+
+
+def _funnel_cases(admin, manager, parent_manager):
     some = db.session.execute(sa.text("""
         SELECT branch_id, source_agency_id, kecamatan_id, desa_id, assigned_officer_id, lead_batch_id
         FROM prospect WHERE assigned_officer_id IS NOT NULL ORDER BY id LIMIT 1 OFFSET 12345""")).one()
     agency = db.session.scalar(sa.select(Agency.id).where(Agency.code == "DISNAKKAN"))
     whole = DashboardFilter(date(2024, 1, 1), date(2026, 12, 31))
     today = datetime.now(TZ).date()
-    cases = [
+    return [
         ("no filter (whole history)", admin, whole),
         ("period: this year (the default)", admin, DashboardFilter.whole_year(today.year)),
         ("period: one month", admin, DashboardFilter(date(2025, 6, 1), date(2025, 6, 30))),
@@ -302,40 +160,99 @@ def benchmark(runs: int) -> None:
         ("branch manager, no filter", manager, whole),
         ("parent-branch manager, no filter", parent_manager, whole),
     ]
-    raw = db.engine.raw_connection()
-    cursor = raw.cursor()
-    log(f"\n{'case':<36} {'prospects':>10} {'funnel ms':>10} {'bare ms':>9} {'ratio':>6}")
-    for label, user, flt in cases:
+
+
+def _breakdowns(user, flt, today):
+    outcome_labels = {o: o.value for o in Outcome}
+    reason_labels = {r: r.value for r in DeclineReason}
+    return [
+        ("agency", lambda: breakdowns.by_agency(user, flt, TZ, {}, "none"),
+         [_mix_query(user, flt, Prospect.source_agency_id)]),
+        ("kecamatan", lambda: breakdowns.by_kecamatan(user, flt, TZ, {}, "none"),
+         [_mix_query(user, flt, Prospect.kecamatan_id)]),
+        ("sector", lambda: breakdowns.by_sector(user, flt, TZ, {s: s.value for s in Sector}),
+         [_mix_query(user, flt, Prospect.sector)]),
+        ("officer", lambda: breakdowns.by_officer(user, flt, TZ, today, "none"), _officer_queries(user, flt)),
+        ("visit outcomes and reasons",
+         lambda: breakdowns.visit_outcomes(user, flt, TZ, outcome_labels, reason_labels, "none"),
+         [_outcome_query(user, flt)]),
+    ]
+
+
+def benchmark(label: str, runs: int) -> None:
+    dialect = db.engine.dialect.name
+    sbo = db.session.scalar(sa.select(Branch).where(Branch.code == "SBO"))
+    admin = _user(Role.ADMIN, sbo.id, "bench-admin")
+    manager = _user(Role.MANAGER, sbo.id, "bench-manager")
+    parent_manager = _user(Role.MANAGER, sbo.parent_id, "bench-parent-manager")
+    cases = _funnel_cases(admin, manager, parent_manager)
+    bare = Bare()
+    worst = 0.0
+    log(f"\n{label}: funnel (crm.dashboard.funnel.funnel) against the bare stage aggregate")
+    log(f"{'case':<36} {'prospects':>10} {'funnel ms':>10} {'bare ms':>9} {'ratio':>6}")
+    for case, user, flt in cases:
         result = funnel(user, flt, TZ)
         db.session.rollback()
         funnel_ms = _median_ms(lambda u=user, f=flt: (funnel(u, f, TZ), db.session.rollback()), runs)
-        bare_sql = _literal_sql(_stage_query(user, flt))
-        db.session.rollback()
+        bare_ms = bare.median_ms([_stage_query(user, flt)], runs)
+        worst = max(worst, funnel_ms)
+        log(f"{case:<36} {result.total:>10,} {funnel_ms:>10.1f} {bare_ms:>9.1f} {funnel_ms / bare_ms:>6.2f}")
 
-        def bare(sql=bare_sql):
-            cursor.execute(sql)
-            cursor.fetchall()
-        bare_ms = _median_ms(bare, runs)
-        raw.rollback()
-        log(f"{label:<36} {result.total:>10,} {funnel_ms:>10.1f} {bare_ms:>9.1f} {funnel_ms / bare_ms:>6.2f}")
+    today = datetime.now(TZ).date()
+    log(f"\n{label}: breakdowns (crm/dashboard/breakdowns.py) against their bare GROUP BY aggregates")
+    log(f"{'case':<36} {'breakdown':<28} {'rows':>5} {'app ms':>8} {'bare ms':>8} {'ratio':>6}")
+    for case, user, flt in (cases[0], cases[1], cases[-2], cases[-1]):
+        for name, call, statements in _breakdowns(user, flt, today):
+            rows = call()
+            db.session.rollback()
+            app_ms = _median_ms(lambda c=call: (c(), db.session.rollback()), runs)
+            bare_ms = bare.median_ms(statements, runs)
+            worst = max(worst, app_ms)
+            shown = len(rows[0]) if isinstance(rows, tuple) else len(rows)
+            log(f"{case:<36} {name:<28} {shown:>5} {app_ms:>8.1f} {bare_ms:>8.1f} {app_ms / bare_ms:>6.2f}")
+        branch_ids = visible_branch_ids(user)
+        query = DashboardQuery(user, flt, TZ, today, filter_options(branch_ids, flt), branch_ids)
+        statements = [_stage_query(user, flt), _days_query(user, flt)] + [
+            statement for _, _, parts in _breakdowns(user, flt, today) for statement in parts]
+        page_ms = _median_ms(lambda q=query: (build_tables(q), db.session.rollback()), runs)
+        bare_ms = bare.median_ms(statements, runs)
+        log(f"{case:<36} {'all tables (build_tables)':<28} {'':>5} {page_ms:>8.1f} {bare_ms:>8.1f} "
+            f"{page_ms / bare_ms:>6.2f}")
+    log(f"\n{label}: slowest single funnel or breakdown {worst:.1f} ms (goal: under 300 ms, within 2x of bare SQL)")
 
-    for title, query in (("stage counts", _stage_query(admin, whole)), ("days to registration",
-                                                                         _days_query(admin, whole))):
+    for title, query in (("stage counts", _stage_query(admin, cases[0][2])),
+                         ("days to registration", _days_query(admin, cases[0][2]))):
         sql = _literal_sql(query)
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-        log(f"\nEXPLAIN ANALYZE — funnel {title}, no filter:\n{sql}\n")
-        log("\n".join(row[0] for row in cursor.fetchall()))
-        raw.rollback()
-    db.session.rollback()
-    cursor.execute("SELECT (SELECT count(*) FROM prospect), (SELECT count(*) FROM visit), "
-                   "(SELECT count(*) FROM registration), (SELECT count(*) FROM branch)")
-    counts = cursor.fetchone()
-    log(f"\ndata: {counts[0]:,} prospects, {counts[1]:,} visits, {counts[2]:,} registrations, {counts[3]} branches")
-    raw.close()
+        db.session.rollback()
+        bare.cursor.execute(("EXPLAIN (ANALYZE, BUFFERS) " if dialect == "postgresql" else "EXPLAIN QUERY PLAN ")
+                            + sql)
+        log(f"\n{label}: EXPLAIN — funnel {title}, no filter:\n{sql}\n")
+        log("\n".join(str(row[0] if dialect == "postgresql" else row[-1]) for row in bare.cursor.fetchall()))
+        bare.raw.rollback()
+    bare.raw.close()
+
+
+def ensure(url: str, args) -> None:
+    counts = loaded_counts(url) if args.reuse else None
+    if counts is not None:
+        log(f"reusing {url} ({counts['prospect']:,} prospects)")
+        upgrade_schema(url)
+        return
+    generate(url, args.prospects, args.seed, visits_per_prospect=args.visits_per_prospect, branches=args.branches)
+
+
+def run(url: str, label: str, runs: int) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True})
+    with app.app_context(), app.test_request_context():
+        benchmark(label, runs)
+        counts = loaded_counts(url)
+        log(f"\n{label}: data: {counts['prospect']:,} prospects, {counts['visit']:,} visits, "
+            f"{counts['registration']:,} registrations, {counts['branch']} branches")
+        db.engine.dispose()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--prospects", type=int, default=1_000_000)
     parser.add_argument("--visits-per-prospect", type=int, default=3)
     parser.add_argument("--branches", type=int, default=300)
@@ -343,24 +260,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/")
     parser.add_argument("--database", default="bench_dashboard")
+    parser.add_argument("--sqlite-url", default="sqlite:////tmp/sasar-bench/dashboard.sqlite")
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
     parser.add_argument("--reuse", action="store_true", help="keep an existing benchmark database as it is")
     args = parser.parse_args()
-
-    url, fresh = prepare_database(args.postgres, args.database, args.reuse)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True})
-    with app.app_context():
-        if fresh:
-            started = time.perf_counter()
-            upgrade()
-            load_reference_data()
-            log(f"loading {args.prospects:,} prospects, {args.visits_per_prospect} visits each, "
-                f"{args.branches} branches into {args.database}")
-            load(args.prospects, args.visits_per_prospect, args.branches, args.seed)
-            log(f"load took {time.perf_counter() - started:.1f} s")
-        else:
-            log(f"reusing {args.database}")
-        benchmark(args.runs)
-        db.engine.dispose()
+    if args.only != "sqlite":
+        url = args.postgres.rstrip("/") + "/" + args.database
+        ensure(url, args)
+        run(url, "postgresql", args.runs)
+    if args.only != "postgresql":
+        ensure(args.sqlite_url, args)
+        run(args.sqlite_url, "sqlite", args.runs)
 
 
 if __name__ == "__main__":

@@ -32,11 +32,20 @@ class Defaults:
     # tile server's usage policy); empty: no tiles, the markers show on a plain background.
     SASAR_MAP_TILE_URL = ""
     SASAR_MAP_TILE_ATTRIBUTION = ""
+    # Seconds a process keeps the dashboard's figures for the same branches, filter and language; 0: never.
+    SASAR_DASHBOARD_CACHE_SECONDS = 0
 
 
 # Environment variables read on top of the defaults and instance/config.py.
 ENVIRONMENT_KEYS = ("DATABASE_URL", "SECRET_KEY", "SASAR_BRANCH_CODE", "SESSION_COOKIE_SECURE", "SASAR_MAP_TILE_URL",
                     "SASAR_MAP_TILE_ATTRIBUTION")
+
+
+# Whole numbers read from the environment: the dashboard's cache, and the database connection pool of each
+# process (a gunicorn worker wants as many connections as it has threads; see README, production).
+NUMBER_KEYS = ("SASAR_DASHBOARD_CACHE_SECONDS",)
+POOL_KEYS = {"SASAR_DB_POOL_SIZE": "pool_size", "SASAR_DB_MAX_OVERFLOW": "max_overflow",
+             "SASAR_DB_POOL_TIMEOUT": "pool_timeout", "SASAR_DB_POOL_RECYCLE": "pool_recycle"}
 
 
 def default_database_url(instance_path: str) -> str:
@@ -65,6 +74,11 @@ def configure(app, overrides: dict | None) -> None:
     if isinstance(app.config.get("SESSION_COOKIE_SECURE"), str):
         secure = app.config["SESSION_COOKIE_SECURE"].lower() in ("1", "true", "yes")
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = secure
+    for key in NUMBER_KEYS:
+        if os.environ.get(key):
+            app.config[key] = int(os.environ[key])
+    pool = {option: int(os.environ[key]) for key, option in POOL_KEYS.items() if os.environ.get(key)}
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), **pool}
     app.config.update(overrides or {})
 
     url = app.config.get("SQLALCHEMY_DATABASE_URI") or app.config.get("DATABASE_URL")

@@ -9,12 +9,12 @@ made in the period (crm/dashboard/filters.py).
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 
-from sqlalchemy import case, func, literal_column, null, select, union_all
+from sqlalchemy import Select, case, func, literal_column, null, select, union_all
 
 from crm.dashboard.filters import DashboardFilter
 from crm.extensions import db
-from crm.models import DeclineReason, Outcome, Prospect, Sector, Stage, User, Visit
-from crm.prospects.listing import filter_clauses
+from crm.models import DeclineReason, Outcome, Prospect, Role, Sector, Stage, User, Visit
+from crm.prospects.listing import ProspectFilter, filter_clauses
 from crm.prospects.stages import EXITS, OPEN_STAGES
 
 
@@ -118,14 +118,18 @@ def weeks_in(flt: DashboardFilter, today: date) -> float | None:
     return days / 7 if days > 0 else None
 
 
-def visit_clauses(user: User, flt: DashboardFilter, tz: tzinfo) -> list:
-    """Visits made in the period, to prospects the user may see that match the narrowing; with an officer
-    chosen, the visits that officer made."""
+def visits_in_period(user: User, flt: DashboardFilter, tz: tzinfo, *columns) -> Select:
+    """SELECT `columns` over the visits made in the period, to prospects the user may see that match the
+    narrowing; with an officer chosen, the visits that officer made. An admin with nothing narrowing the
+    prospects counts every visit: the prospects are then not read at all."""
     start, end = flt.bounds(tz)
-    clauses = [*filter_clauses(user, flt.visit_prospect_filter()), Visit.visited_at >= start, Visit.visited_at < end]
+    query = select(*columns).select_from(Visit).where(Visit.visited_at >= start, Visit.visited_at < end)
     if flt.officer_id is not None:
-        clauses.append(Visit.officer_id == flt.officer_id)
-    return clauses
+        query = query.where(Visit.officer_id == flt.officer_id)
+    narrowing = flt.visit_prospect_filter()
+    if user.role is not Role.ADMIN or narrowing != ProspectFilter():
+        query = query.join(Prospect, Prospect.id == Visit.prospect_id).where(*filter_clauses(user, narrowing))
+    return query
 
 
 def by_officer(user: User, flt: DashboardFilter, tz: tzinfo, today: date, none_label: str) -> list[OfficerRow]:
@@ -135,10 +139,9 @@ def by_officer(user: User, flt: DashboardFilter, tz: tzinfo, today: date, none_l
                         literal_column("0"), literal_column("0"))
                  .where(*filter_clauses(user, flt.prospect_filter(tz)))
                  .group_by(Prospect.assigned_officer_id, Prospect.stage))
-    visits = (select(Visit.officer_id, null(), literal_column("0"), func.count(Visit.id),
-                     func.coalesce(func.sum(case((Visit.flagged, 1), else_=0)), 0))
-              .join(Prospect, Prospect.id == Visit.prospect_id)
-              .where(*visit_clauses(user, flt, tz)).group_by(Visit.officer_id))
+    visits = visits_in_period(user, flt, tz, Visit.officer_id, null(), literal_column("0"), func.count(),
+                              func.coalesce(func.sum(case((Visit.flagged, 1), else_=0)), 0)
+                              ).group_by(Visit.officer_id)
     stages: dict = {}
     made: dict = {}
     for officer_id, stage, count, visit_count, flagged in db.session.execute(union_all(prospects, visits)):
@@ -162,8 +165,7 @@ def visit_outcomes(user: User, flt: DashboardFilter, tz: tzinfo, outcome_labels:
                    reason_labels: dict, no_reason_label: str) -> tuple[list[Count], list[Count]]:
     """Visits in the period by outcome, and the "not interested" ones by the reason given (one query)."""
     rows = db.session.execute(
-        select(Visit.outcome, Visit.decline_reason, func.count(Visit.id))
-        .join(Prospect, Prospect.id == Visit.prospect_id).where(*visit_clauses(user, flt, tz))
+        visits_in_period(user, flt, tz, Visit.outcome, Visit.decline_reason, func.count())
         .group_by(Visit.outcome, Visit.decline_reason)).all()
     by_outcome = dict.fromkeys(Outcome, 0)
     by_reason: dict[DeclineReason | None, int] = dict.fromkeys(DeclineReason, 0)

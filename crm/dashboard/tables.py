@@ -194,11 +194,12 @@ def target_table(overview: target.TargetOverview | None) -> Table:
 TABLE_NAMES = ("funnel", "summary", "agency", "kecamatan", "officer", "sector", "outcomes", "reasons", "target")
 
 
-def build_tables(q: DashboardQuery, names: tuple[str, ...] = TABLE_NAMES) -> dict[str, Table]:
-    """The named tables (each computed once, whatever else is asked)."""
+def build_tables(q: DashboardQuery, names: tuple[str, ...] = TABLE_NAMES, result: Funnel | None = None
+                 ) -> dict[str, Table]:
+    """The named tables (each computed once, whatever else is asked; the funnel's `result` if already had)."""
     tables: dict[str, Table] = {}
     if {"funnel", "summary"} & set(names):
-        result = funnel(q.user, q.flt, q.tz)
+        result = result or funnel(q.user, q.flt, q.tz)
         tables["funnel"], tables["summary"] = funnel_table(result), summary_table(result)
     builders = {"agency": agency_table, "kecamatan": kecamatan_table, "officer": officer_table,
                 "sector": sector_table}

@@ -5,11 +5,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.auth.access import allow
-from crm.dashboard import charts, exports, places, target
+from crm.dashboard import cache, charts, exports, places, target
 from crm.dashboard.filters import (
     FIELD_LABELS,
     Note,
@@ -103,14 +104,27 @@ def _links(q: DashboardQuery):
     return prospects_url, here
 
 
+def _figures(q: DashboardQuery):
+    """The page's numbers: the funnel, every table, the target section."""
+    result = funnel(q.user, q.flt, q.tz)
+    tables = build_tables(q, tuple(n for n in TABLE_NAMES if n != "target"), result)
+    overview = target_section(q)
+    tables["target"] = target_table(overview)
+    return result, tables, overview
+
+
+def _cache_key(q: DashboardQuery) -> tuple:
+    """What the figures depend on: whose branches (an admin sees all), the filter, the day, the language."""
+    return (q.user.role is Role.ADMIN, tuple(q.branch_ids), tuple(sorted(q.flt.to_query_args().items())), q.today,
+            str(get_locale()))
+
+
 @bp.get("")
 @allow(*MANAGERS)
 def index():
     q = _query()
-    result = funnel(q.user, q.flt, q.tz)
-    tables = build_tables(q, tuple(n for n in TABLE_NAMES if n != "target"))
-    overview = target_section(q)
-    tables["target"] = target_table(overview)
+    result, tables, overview = cache.figures.get(_cache_key(q), current_app.config["SASAR_DASHBOARD_CACHE_SECONDS"],
+                                                 lambda: _figures(q))
     prospects_url, here = _links(q)
     month_names = [str(m) for m in MONTH_NAMES]
     trend = charts.trend_chart(overview, month_names, _("Active participants by month"), _("Target"),

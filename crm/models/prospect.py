@@ -5,7 +5,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.functions import FunctionElement
 
 from crm.extensions import db
 from crm.models.base import UtcDateTime, enum_column, timestamp_column, utcnow
@@ -41,13 +43,60 @@ class ConsentBasis(enum.Enum):
     PUBLIC_TASK = "public_task"    # a public body's duty: the agencies and BPJS extending social security
 
 
+class search_name(FunctionElement):  # noqa: N801 - an SQL function, named as SQLAlchemy names them
+    """SQL: a name as the prospect list sorts and searches it — ASCII letters lowered, compared byte by byte.
+
+    PostgreSQL lowers it under the "C" collation, whatever the database's collation, so that the B-tree
+    index on it answers prefix ranges and the list's order exactly as SQLite's `lower()` does.
+    """
+
+    type = String()
+    inherit_cache = True
+    name = "search_name"
+
+
+@compiles(search_name, "postgresql")
+def _search_name_postgresql(element, compiler, **kw):
+    # Written as PostgreSQL writes the index back (pg_get_indexdef), so that Alembic finds the model and the
+    # database agree.
+    return f'lower({compiler.process(element.clauses, **kw)}::text COLLATE "C")'
+
+
+@compiles(search_name)
+def _search_name_other(element, compiler, **kw):
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+class later_words(FunctionElement):  # noqa: N801 - an SQL function, named as SQLAlchemy names them
+    """SQL: the search name without its first word, from the space before the second ('' for one word):
+    `LIKE '% x%'` on it finds a later word starting with x, and its trigrams are not the first name's."""
+
+    type = String()
+    inherit_cache = True
+    name = "later_words"
+
+
+@compiles(later_words, "postgresql")
+def _later_words_postgresql(element, compiler, **kw):
+    name = compiler.process(search_name(*element.clauses), **kw)
+    return f"substr({name}, strpos({name} || ' ', ' '))"
+
+
+@compiles(later_words)
+def _later_words_other(element, compiler, **kw):
+    name = compiler.process(search_name(*element.clauses), **kw)
+    return f"substr({name}, instr({name} || ' ', ' '))"
+
+
 class Prospect(db.Model):
     __table_args__ = (
         Index("ix_prospect_branch_stage", "branch_id", "stage"),
         Index("ix_prospect_officer_stage", "assigned_officer_id", "stage"),
-        # The dashboard's funnel (crm/dashboard/funnel.py), read from the index alone: stages of the leads
-        # that arrived in a period; the registered in id order, to merge with their registrations.
-        Index("ix_prospect_created_stage", "created_at", "stage"),
+        # The dashboard's funnel and breakdowns (crm/dashboard/), read from the index alone: the leads that
+        # arrived in a period by stage and by what a breakdown groups on; the registered in id order, to
+        # merge with their registrations.
+        Index("ix_prospect_cohort", "created_at", "stage", "branch_id", "source_agency_id", "kecamatan_id", "sector",
+              "assigned_officer_id"),
         Index("ix_prospect_stage_id_created", "stage", "id", "created_at"),
         # An agency's own id for the person: sending the same lead again creates nothing.
         Index("uq_prospect_source_reference", "source_agency_id", "source_reference", unique=True),
@@ -93,3 +142,13 @@ class Prospect(db.Model):
 
     def __repr__(self) -> str:
         return f"<Prospect {self.id} {self.stage.value}>"
+
+
+# The prospect list (crm/prospects/listing.py): in name order, searched by name prefix, paged by keyset —
+# the whole country's, and a branch's. SQLite cannot reflect expression indexes, so Alembic compares these on
+# PostgreSQL only (tests/web/test_migrations.py).
+Index("ix_prospect_search_name", search_name(Prospect.name), Prospect.id)
+Index("ix_prospect_branch_search_name", Prospect.branch_id, search_name(Prospect.name), Prospect.id)
+# A later word of the name ("aminah" finds Siti Aminah) through trigrams: PostgreSQL's pg_trgm only.
+Index("ix_prospect_later_words", later_words(Prospect.name).label("later_words"), postgresql_using="gin",
+      postgresql_ops={"later_words": "gin_trgm_ops"}).ddl_if(dialect="postgresql")

@@ -6,7 +6,7 @@
 - liaison: leads their agency submitted (seen, never worked).
 """
 
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, false, or_, select, true
 
 from crm.extensions import db
 from crm.models import Branch, Prospect, Role, User, officer_kecamatan
@@ -24,7 +24,7 @@ def branch_ids_under(branch_id: int) -> list[int]:
 def visibility_filter(user: User):
     """A WHERE clause on Prospect restricting it to what `user` may see."""
     if user.role is Role.ADMIN:
-        return Prospect.id.is_not(None)
+        return true()  # a constant, so that an aggregate may be read from an index alone
     if user.role is Role.MANAGER:
         return Prospect.branch_id.in_(branch_ids_under(user.branch_id))
     if user.role is Role.OFFICER:

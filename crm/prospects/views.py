@@ -56,6 +56,12 @@ def _date_arg(name: str) -> date | None:
         return None
 
 
+def _id_arg(name: str) -> int | None:
+    """A record id from the query string; None when absent or not a usable id."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value < 2**31 else None
+
+
 def _narrowing() -> tuple[dict, dict]:
     """The dashboard's narrowing in the query (ProspectFilter fields, and the arguments to keep in links)."""
     fields, kept = {}, {}
@@ -88,7 +94,8 @@ def index():
         mine_only=request.args.get("mine") == "1",
         **narrowing,
     )
-    result = find_prospects(current_user, criteria, request.args.get("page", 1, type=int))
+    result = find_prospects(current_user, criteria, request.args.get("page", 1, type=int),
+                            after=_id_arg("after"), before=_id_arg("before"))
     return render_template("prospects/index.html", result=result, criteria=criteria, stage_labels=STAGE_LABELS,
                            kecamatan=reference.kecamatan_of(current_user.branch), narrowing=kept)
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
@@ -34,23 +34,31 @@ def _day_bounds(day: date, tz) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
 
 
-def officer_today(officer: User, day: date, tz) -> Today:
+def today_statements(officer: User, day: date, tz) -> tuple[Select, Select, Select]:
+    """The officer's follow-ups due by `day`, the first new prospects, and the visits logged on `day`."""
     mine = scope.visibility_filter(officer)
-    with_places = (selectinload(Prospect.desa), selectinload(Prospect.kecamatan))
-    lapsed = select(Registration.prospect_id).where(Registration.status == ParticipantStatus.LAPSED)
-    being_worked = or_(Prospect.stage.in_(OPEN_STAGES), Prospect.id.in_(lapsed))
-    follow_ups = db.session.scalars(
-        select(Prospect).where(mine, being_worked, Prospect.next_follow_up <= day)
-        .options(*with_places).order_by(Prospect.next_follow_up, Prospect.name)).all()
-    new_query = select(Prospect).where(mine, Prospect.stage == Stage.NEW)
-    new = db.session.scalars(new_query.options(*with_places)
-                             .order_by((Prospect.assigned_officer_id == officer.id).desc(), Prospect.created_at,
-                                       Prospect.id).limit(NEW_PROSPECTS_SHOWN)).all()
-    new_total = db.session.scalar(select(db.func.count()).select_from(new_query.subquery()))
+    lapsed = select(Registration.id).where(Registration.prospect_id == Prospect.id,
+                                           Registration.status == ParticipantStatus.LAPSED).exists()
+    follow_ups = (select(Prospect).where(mine, or_(Prospect.stage.in_(OPEN_STAGES), lapsed),
+                                         Prospect.next_follow_up <= day)
+                  .order_by(Prospect.next_follow_up, Prospect.name, Prospect.id))
+    new = (select(Prospect).where(mine, Prospect.stage == Stage.NEW)
+           .order_by((Prospect.assigned_officer_id == officer.id).desc(), Prospect.created_at, Prospect.id)
+           .limit(NEW_PROSPECTS_SHOWN))
     start, end = _day_bounds(day, tz)
-    visits = db.session.scalars(
-        select(Visit).where(Visit.officer_id == officer.id, Visit.visited_at >= start, Visit.visited_at < end)
-        .options(selectinload(Visit.prospect)).order_by(Visit.visited_at.desc())).all()
+    visits = (select(Visit).where(Visit.officer_id == officer.id, Visit.visited_at >= start, Visit.visited_at < end)
+              .order_by(Visit.visited_at.desc()))
+    return follow_ups, new, visits
+
+
+def officer_today(officer: User, day: date, tz) -> Today:
+    follow_up_query, new_query, visit_query = today_statements(officer, day, tz)
+    with_places = (selectinload(Prospect.desa), selectinload(Prospect.kecamatan))
+    follow_ups = db.session.scalars(follow_up_query.options(*with_places)).all()
+    new = db.session.scalars(new_query.options(*with_places)).all()
+    new_total = db.session.scalar(select(db.func.count()).select_from(
+        select(Prospect.id).where(scope.visibility_filter(officer), Prospect.stage == Stage.NEW).subquery()))
+    visits = db.session.scalars(visit_query.options(selectinload(Visit.prospect))).all()
     return Today(
         day=day,
         due=[p for p in follow_ups if p.next_follow_up == day],

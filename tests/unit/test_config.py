@@ -44,3 +44,20 @@ def test_secure_cookie_flag_from_environment(tmp_path, monkeypatch):
     app = _bare_app(tmp_path)
     config.configure(app, {"SECRET_KEY": "x"})
     assert app.config["SESSION_COOKIE_SECURE"] is True and app.config["REMEMBER_COOKIE_SECURE"] is True
+
+
+def test_pool_and_dashboard_cache_are_read_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "k")
+    app = _bare_app(tmp_path)
+    config.configure(app, None)
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}
+    assert app.config["SASAR_DASHBOARD_CACHE_SECONDS"] == 0
+
+    monkeypatch.setenv("SASAR_DB_POOL_SIZE", "4")
+    monkeypatch.setenv("SASAR_DB_MAX_OVERFLOW", "2")
+    monkeypatch.setenv("SASAR_DASHBOARD_CACHE_SECONDS", "60")
+    app = _bare_app(tmp_path)
+    config.configure(app, None)
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True, "pool_size": 4, "max_overflow": 2}
+    assert app.config["SASAR_DASHBOARD_CACHE_SECONDS"] == 60
+    assert config.Defaults.SQLALCHEMY_ENGINE_OPTIONS == {"pool_pre_ping": True}  # the defaults stay as they were
