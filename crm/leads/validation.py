@@ -52,6 +52,9 @@ def is_blank(cell: Cell | None) -> bool:
                         and _PLACEHOLDER.match(cell) is not None)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 @dataclass(slots=True)
 class LeadInput:
     """One lead as sent: its row number, its values by field name (blank ones left out), its original cells."""
@@ -131,6 +134,8 @@ class Validator:
             if name in _IDENTITY_FIELDS:
                 continue
             text = value if isinstance(value, str) else cell_text(value)
+            if _CONTROL.search(text):  # stray control characters from spreadsheets; PostgreSQL refuses NUL
+                text = _CONTROL.sub(" ", text)
             if "  " in text or "\n" in text or "\t" in text:
                 text = " ".join(text.split())
             if len(text) > MAX_LENGTHS[name]:

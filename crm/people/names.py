@@ -18,6 +18,8 @@ NAME_MAX_LENGTH = 160
 SIMILAR_NAME_SCORE = 90
 
 _SPACES = re.compile(r"\s+")
+# Spreadsheets carry stray control characters; PostgreSQL refuses NUL in text, and none is ever part of a name.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NOT_LETTERS = re.compile(r"[^a-z ]+")
 _LETTER = re.compile(r"[^\W\d_]")
 HONORIFICS = frozenset({
@@ -41,6 +43,8 @@ MESSAGES = {
 def clean_name(value) -> str:
     """The name as typed, with spacing tidied and characters in one Unicode form."""
     text = str(value)
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
     if not text.isascii():
         return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
     if "  " in text or "\t" in text or "\n" in text or "\r" in text:

@@ -316,3 +316,12 @@ def test_imported_leads_carry_their_lawful_basis_and_the_collecting_agency(app, 
     assert saved and all(p.consent_basis is ConsentBasis.PUBLIC_TASK for p in saved.values())
     assert {p.consent_agency.code for p in saved.values()} == {"DISNAKKAN"}
     assert all(p.consent_date is not None for p in saved.values())
+
+
+def test_stray_control_characters_in_a_list_are_dropped_not_fatal(app, db, tmp_path):
+    path = write_csv(tmp_path, [["Nama", "No HP", "Alamat", "Pekerjaan"],
+                                ["Siti\x07 Aminah", "0812-3456-7890", "Dusun\x07 Krajan", "Nelayan\x1f"]])
+    result = run_import(app, db, path)
+    assert result.created == 1
+    siti = next(iter(prospects(db).values()))
+    assert (siti.name, siti.address, siti.occupation) == ("Siti Aminah", "Dusun Krajan", "Nelayan")
