@@ -48,9 +48,15 @@ class RequestsInFlight:
     def __call__(self, environ, start_response):
         with self.changed:
             self.count += 1
+        response = None
         try:
-            return list(self.app(environ, start_response))
+            response = self.app(environ, start_response)
+            return list(response)
         finally:
+            # close() runs Flask's teardown, which hands the request's database connection back: until then
+            # it sits idle in a transaction, holding locks the next test's TRUNCATE would wait on.
+            if hasattr(response, "close"):
+                response.close()
             with self.changed:
                 self.count -= 1
                 self.changed.notify_all()
