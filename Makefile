@@ -42,10 +42,10 @@ translations: install
 # Benchmarks, one after the other (15 minutes or so; never part of `make test`); results: docs/PERFORMANCE.md.
 bench: install
 	$(BIN)/pip install --quiet -e '.[bench]'
-	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_funnel.py
 	$(BIN)/python bench/bench_search.py
 	$(BIN)/python bench/loadtest.py
+	$(BIN)/python bench/bench_import.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
