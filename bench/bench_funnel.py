@@ -21,9 +21,7 @@
 """
 
 import argparse
-import statistics
 import sys
-import time
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -33,7 +31,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import generate, loaded_counts, upgrade_schema  # noqa: E402
+from generate import generate, loaded_counts, median_ms, upgrade_schema  # noqa: E402
 
 from crm import create_app  # noqa: E402
 from crm.dashboard import breakdowns  # noqa: E402
@@ -64,15 +62,6 @@ NO_PASSWORD = "!bench"  # noqa: S105 - not a password: a hash no password matche
 def log(message: str) -> None:
     print(message, flush=True)
 
-
-def _median_ms(action, runs: int) -> float:
-    action()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def _literal_sql(statement) -> str:
@@ -135,7 +124,7 @@ class Bare:
         return run
 
     def median_ms(self, statements: list, runs: int) -> float:
-        result = _median_ms(self.timer(statements), runs)
+        result = median_ms(self.timer(statements), runs)
         self.raw.rollback()
         return result
 
@@ -194,7 +183,7 @@ def benchmark(label: str, runs: int) -> None:
     for case, user, flt in cases:
         result = funnel(user, flt, TZ)
         db.session.rollback()
-        funnel_ms = _median_ms(lambda u=user, f=flt: (funnel(u, f, TZ), db.session.rollback()), runs)
+        funnel_ms = median_ms(lambda u=user, f=flt: (funnel(u, f, TZ), db.session.rollback()), runs)
         bare_ms = bare.median_ms([_stage_query(user, flt), _days_query(user, flt)], runs)
         worst = max(worst, funnel_ms)
         log(f"{case:<36} {result.total:>10,} {funnel_ms:>10.1f} {bare_ms:>9.1f} {funnel_ms / bare_ms:>6.2f}")
@@ -206,7 +195,7 @@ def benchmark(label: str, runs: int) -> None:
         for name, call, statements in _breakdowns(user, flt, today):
             rows = call()
             db.session.rollback()
-            app_ms = _median_ms(lambda c=call: (c(), db.session.rollback()), runs)
+            app_ms = median_ms(lambda c=call: (c(), db.session.rollback()), runs)
             bare_ms = bare.median_ms(statements, runs)
             worst = max(worst, app_ms)
             shown = len(rows[0]) if isinstance(rows, tuple) else len(rows)
@@ -215,7 +204,7 @@ def benchmark(label: str, runs: int) -> None:
         query = DashboardQuery(user, flt, TZ, today, filter_options(branch_ids, flt), branch_ids)
         statements = [_stage_query(user, flt), _days_query(user, flt)] + [
             statement for _, _, parts in _breakdowns(user, flt, today) for statement in parts]
-        page_ms = _median_ms(lambda q=query: (build_tables(q), db.session.rollback()), runs)
+        page_ms = median_ms(lambda q=query: (build_tables(q), db.session.rollback()), runs)
         bare_ms = bare.median_ms(statements, runs)
         log(f"{case:<36} {'all tables (build_tables)':<28} {'':>5} {page_ms:>8.1f} {bare_ms:>8.1f} "
             f"{page_ms / bare_ms:>6.2f}")

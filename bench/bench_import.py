@@ -36,7 +36,7 @@ from crm.extensions import db  # noqa: E402
 from crm.leads.bulk import Writer  # noqa: E402
 from crm.leads.importer import CHUNK_ROWS, PROSPECT_COLUMNS, ImportLimits  # noqa: E402
 from crm.leads.intake import Submission, import_file  # noqa: E402
-from crm.models import BatchSource, Prospect, Region, RegionLevel, Sector, Stage  # noqa: E402
+from crm.models import BatchSource, ConsentBasis, Prospect, Region, RegionLevel, Sector, Stage  # noqa: E402
 from crm.models.base import utcnow  # noqa: E402
 from crm.reference import agency_by_code, branch_by_code, load_reference_data  # noqa: E402
 
@@ -130,7 +130,8 @@ def bare_rows(path: Path, branch_id: int, agency_id: int) -> list[dict]:
                  "address": row[4], "kecamatan_id": None, "desa_id": None, "place_as_given": row[5],
                  "occupation": row[7], "business_name": None, "sector": Sector.OTHER, "stage": Stage.NEW,
                  "stage_changed_at": now, "source_agency_id": agency_id, "source_reference": None,
-                 "lead_batch_id": None, "latitude": None, "longitude": None, "created_at": now, "updated_at": now}
+                 "lead_batch_id": None, "latitude": None, "longitude": None, "created_at": now, "updated_at": now,
+                 "consent_basis": ConsentBasis.PUBLIC_TASK, "consent_agency_id": agency_id, "consent_date": now.date()}
                 for row in reader]
 
 

@@ -19,9 +19,7 @@
 """
 
 import argparse
-import statistics
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -32,7 +30,7 @@ from sqlalchemy import event
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import generate, loaded_counts, upgrade_schema  # noqa: E402
+from generate import generate, loaded_counts, median_ms, upgrade_schema  # noqa: E402
 
 from crm import create_app  # noqa: E402
 from crm.extensions import db  # noqa: E402
@@ -47,15 +45,6 @@ GOAL_MS = 50
 def log(message: str = "") -> None:
     print(message, flush=True)
 
-
-def _median_ms(action, runs: int) -> float:
-    action()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 class Recorder:
@@ -171,13 +160,13 @@ def benchmark(url: str, label: str, runs: int) -> None:
                 criteria = listing.ProspectFilter(query=text)
                 page = listing.find_prospects(user, criteria)
                 db.session.rollback()
-                app_ms = _median_ms(lambda u=user, c=criteria: (listing.find_prospects(u, c), db.session.rollback()),
+                app_ms = median_ms(lambda u=user, c=criteria: (listing.find_prospects(u, c), db.session.rollback()),
                                     runs)
                 bare = _bare(cursor, _page_sql(user, criteria))
                 db.session.rollback()
                 listed = {row[1] for rows in bare() for row in rows}
                 assert {p.id for p in page.prospects} <= listed, (who, what)
-                bare_ms = _median_ms(bare, runs)
+                bare_ms = median_ms(bare, runs)
                 raw.rollback()
                 worst = max(worst, app_ms)
                 found = f"{page.total:,}{'+' if page.more else ''}"
@@ -191,10 +180,10 @@ def benchmark(url: str, label: str, runs: int) -> None:
         day = datetime.now(TZ).date()
         result = today_module.officer_today(officer, day, TZ)
         db.session.rollback()
-        today_ms = _median_ms(lambda: (today_module.officer_today(officer, day, TZ), db.session.rollback()), runs)
+        today_ms = median_ms(lambda: (today_module.officer_today(officer, day, TZ), db.session.rollback()), runs)
         bare = _bare(cursor, _today_sql(officer))
         db.session.rollback()
-        bare_ms = _median_ms(bare, runs)
+        bare_ms = median_ms(bare, runs)
         raw.rollback()
         worst = max(worst, today_ms)
         log(f"\n{label}: an officer's Today (officer_today) against its three bare SELECTs")

@@ -25,6 +25,7 @@ ANALYZE). The same seed gives the same people and stages, on the same day the sa
 
 import argparse
 import random
+import statistics
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -516,6 +517,18 @@ def generate(url: str, prospects: int, seed: int = 2024, *, visits_per_prospect:
     elapsed = time.perf_counter() - started
     progress(f"load took {elapsed:.1f} s")
     return Generated(url, counts["prospect"], counts["visit"], counts["registration"], counts["branch"], elapsed)
+
+
+
+def median_ms(action, runs: int) -> float:
+    """The median wall time of `runs` calls in milliseconds, after one warm-up call."""
+    action()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
 
 
 def main() -> None:
