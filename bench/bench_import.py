@@ -28,8 +28,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from flask_migrate import upgrade  # noqa: E402
+from generate import recreate_database  # noqa: E402
 
 from crm import create_app  # noqa: E402
 from crm.extensions import db  # noqa: E402
@@ -135,14 +137,6 @@ def bare_rows(path: Path, branch_id: int, agency_id: int) -> list[dict]:
                 for row in reader]
 
 
-def reset(url: str) -> None:
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-
-
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -162,7 +156,7 @@ def _timed(write) -> float:
 
 
 def bench(label: str, url: str, csv_path: Path, rows: int, workdir: Path) -> None:
-    reset(url)
+    recreate_database(url)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "SASAR_IMPORT_MAX_ROWS": rows * 2,
                       "SASAR_IMPORT_MAX_BYTES": 1 << 30})
     app.instance_path = str(workdir / f"instance-{label}")

@@ -98,7 +98,8 @@ class Prospect(db.Model):
         Index("ix_prospect_cohort", "created_at", "stage", "branch_id", "source_agency_id", "kecamatan_id", "sector",
               "assigned_officer_id"),
         Index("ix_prospect_stage_id_created", "stage", "id", "created_at"),
-        # An agency's own id for the person: sending the same lead again creates nothing.
+        # An agency's own id for the person: sending the same lead again creates nothing. It also finds an
+        # agency's prospects (no index of source_agency_id alone: each index makes every import dearer).
         Index("uq_prospect_source_reference", "source_agency_id", "source_reference", unique=True),
     )
 
@@ -116,7 +117,7 @@ class Prospect(db.Model):
     sector: Mapped[Sector] = enum_column(Sector, default=Sector.OTHER)
     stage: Mapped[Stage] = enum_column(Stage, default=Stage.NEW)
     stage_changed_at: Mapped[datetime] = timestamp_column()
-    source_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    source_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     source_reference: Mapped[str | None] = mapped_column(String(64))
     lead_batch_id: Mapped[int | None] = mapped_column(ForeignKey("lead_batch.id"), index=True)
     assigned_officer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

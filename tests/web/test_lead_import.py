@@ -1,8 +1,10 @@
 """The import pipeline on real files, on both databases: what is saved, kept, flagged, refused and undone."""
 
 import csv
+import gc
 import hashlib
 import io
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -240,6 +242,17 @@ def test_too_many_rows_is_refused_before_anything_is_saved(app, db):
         run_import(app, db, CSV_FILE, limits=ImportLimits(max_rows=5))
     db.session.rollback()
     assert count(db, Prospect) == 0
+
+
+def test_an_import_gives_the_server_process_its_usual_settings_back_even_when_it_fails(app, db):
+    # An import pauses the cycle collector and shortens thread switches for its length; a server left
+    # without a collector after a failed import would grow without end.
+    usual_interval = sys.getswitchinterval()
+    run_import(app, db, CSV_FILE)
+    with pytest.raises(TooManyRows):
+        run_import(app, db, CSV_FILE, limits=ImportLimits(max_rows=5))
+    assert gc.isenabled()
+    assert sys.getswitchinterval() == usual_interval
 
 
 def test_a_file_over_the_size_cap_is_refused_with_the_size(app, db, tmp_path):
