@@ -197,6 +197,9 @@ def main() -> None:
                "SASAR_DASHBOARD_CACHE_SECONDS": str(args.cache_seconds)}
         command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", str(args.workers), "--threads",
                    str(args.threads), "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}",
+                   # Longer than any pause of the load's people (3 s): otherwise gunicorn may close a kept-alive
+                   # connection just as the client sends on it, an error that is the test's own.
+                   "--keep-alive", "10",
                    "--error-logfile", str(workdir / "gunicorn.log"), "--chdir", str(ROOT), "wsgi:app"]
         log(f"gunicorn: {args.workers} workers x {args.threads} threads on {base}; locust: {args.users} users")
         server = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603 - our own command

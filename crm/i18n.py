@@ -5,16 +5,26 @@ figures are Indonesian figures whatever the reader's language; dates are spelled
 """
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, to_user_timezone
 from flask_login import current_user
 
 from crm.config import PROJECT_ROOT
 
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 TRANSLATIONS_DIR = str(PROJECT_ROOT / "crm" / "translations")
+
+
+def local_timezone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def local_today() -> date:
+    """Today in the branch's timezone (WIB), whatever the server's clock zone."""
+    return datetime.now(local_timezone()).date()
 
 
 def select_locale() -> str:
@@ -68,6 +78,8 @@ def long_date(value: date | datetime | None) -> str:
 def short_date(value: date | datetime | None) -> str:
     if value is None:
         return "–"
+    if not isinstance(value, datetime):  # the same digits in every language; a list shows many
+        return f"{value:%d/%m/%Y}"
     return format_date(value, format="dd/MM/y")
 
 
@@ -77,12 +89,19 @@ def date_time(value: datetime | None) -> str:
     return format_datetime(value, format="d MMM y HH.mm")
 
 
+def clock_time(value: datetime | None) -> str:
+    """The time of day in the branch's timezone, as date_time writes it (14.05)."""
+    if value is None:
+        return "–"
+    return f"{to_user_timezone(value):%H.%M}"
+
+
 def init_app(app, babel) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", TRANSLATIONS_DIR)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(
         number=number, percent=percent, rupiah=rupiah, long_date=long_date, short_date=short_date,
-        date_time=date_time,
+        date_time=date_time, clock_time=clock_time,
     )
 
     @app.context_processor

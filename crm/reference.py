@@ -11,8 +11,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from areaid import buka_data
+from flask import current_app
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from crm.extensions import db
 from crm.models import (
@@ -197,6 +199,28 @@ FUZZY_PLACE_SCORE = 85  # over the whole branch
 FUZZY_PLACE_SCORE_IN_KECAMATAN = 75  # among a known kecamatan's few desa
 _FUZZY_MARGIN = 3
 _MIN_FUZZY_KEY = 5
+
+
+def place_name(region_id: int | None) -> str | None:
+    """How a prospect's place is written on the pages: "Kilensari, Panarukan" for a desa, the name of a
+    kecamatan. Kept per app once read — regions are reference data that Sasar never renames — so a list of
+    prospects costs no region query; a branch's names are read together, the first time one is asked for."""
+    if region_id is None:
+        return None
+    names = current_app.extensions.setdefault("sasar_place_names", {})
+    if region_id not in names:
+        parent = aliased(Region)
+        branch_id = select(Region.branch_id).where(Region.id == region_id).scalar_subquery()
+        for id_, name, level, parent_name in db.session.execute(
+                select(Region.id, Region.name, Region.level, parent.name)
+                .outerjoin(parent, Region.parent_id == parent.id).where(Region.branch_id == branch_id)):
+            names[id_] = f"{name}, {parent_name}" if level is RegionLevel.DESA and parent_name else name
+    return names.get(region_id)
+
+
+def forget_place_names() -> None:
+    """For tests, which empty the database under a running app."""
+    current_app.extensions.pop("sasar_place_names", None)
 
 
 def bare_place_name(text: str) -> str:

@@ -13,7 +13,7 @@ from flask_migrate import upgrade
 
 from crm import create_app
 from crm.extensions import db as _db
-from crm.reference import load_reference_data
+from crm.reference import forget_place_names, load_reference_data
 
 POSTGRES_URL = os.environ.get("SASAR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -105,6 +105,7 @@ def db(app, database_kind):
     with app.app_context():
         truncate_all(database_kind)
         load_reference_data()
+        forget_place_names()
         yield _db
         _db.session.remove()
 

@@ -4,12 +4,12 @@ import csv
 import io
 import json
 from datetime import date
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from crm.audit import trail
 from crm.auth.access import allow
+from crm.i18n import local_timezone
 from crm.models import Role
 
 bp = Blueprint("audit", __name__)
@@ -27,15 +27,11 @@ def _criteria() -> trail.TrailFilter:
                              since=day("since"), until=day("until"))
 
 
-def _tz():
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
 @bp.get("/audit")
 @allow(Role.ADMIN)
 def index():
     criteria = _criteria()
-    result = trail.search(criteria, _tz(), request.args.get("page", 1, type=int))
+    result = trail.search(criteria, local_timezone(), request.args.get("page", 1, type=int))
     actions, entities = trail.known_values()
     return render_template("audit/index.html", result=result, criteria=criteria, actions=actions, entities=entities)
 
@@ -49,7 +45,7 @@ def export():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(["at", "actor", "action", "entity", "entity_id", "ip", "before", "after"])
-        for event, actor in trail.all_matching(criteria, _tz()):
+        for event, actor in trail.all_matching(criteria, local_timezone()):
             writer.writerow([event.at.isoformat(), actor.login if actor else "", event.action, event.entity,
                              event.entity_id or "", event.ip or "",
                              json.dumps(event.before, ensure_ascii=False) if event.before else "",

@@ -2,9 +2,8 @@
 Importing this module registers the operation on the API blueprint."""
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from pydantic import BaseModel, Field
@@ -14,6 +13,7 @@ from crm.api.views import bp
 from crm.dashboard.filters import QUERY_ARGS, id_checker, parse_filter, visible_branch_ids
 from crm.dashboard.funnel import funnel
 from crm.errors import Invalid
+from crm.i18n import local_timezone
 from crm.models import Role, Sector, Stage
 from crm.prospects.stages import ROAD
 
@@ -61,7 +61,7 @@ class FunnelOut(BaseModel):
            tags=("stats",), query=QUERY_PARAMETERS,
            extra_responses={422: "A query parameter is not valid, or names something outside the user's branches"})
 def funnel_stats():
-    tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    tz = local_timezone()
     flt = parse_filter(request.args, datetime.now(tz).date(), id_checker(visible_branch_ids(current_user)))
     if flt.notes:
         raise Invalid(_l("The query is not valid."),

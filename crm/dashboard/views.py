@@ -2,7 +2,6 @@
 
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 from flask_babel import get_locale
@@ -29,6 +28,7 @@ from crm.dashboard.tables import (
     target_section,
     target_table,
 )
+from crm.i18n import local_timezone
 from crm.models import Role, Sector, Stage
 from crm.prospects.stages import EXITS, ROAD
 from crm.registrations.forms import MONTH_NAMES, SECTOR_LABELS
@@ -37,13 +37,9 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 MANAGERS = (Role.ADMIN, Role.MANAGER)
 
 
-def _tz() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
 def _query(period: tuple[date, date] | None = None, notes: tuple[Note, ...] = ()) -> DashboardQuery:
     """Who asks and what the query string asks for (a given `period` replaces the one in it)."""
-    tz = _tz()
+    tz = local_timezone()
     today = datetime.now(tz).date()
     branch_ids = visible_branch_ids(current_user)
     flt = parse_filter(request.args, today, id_checker(branch_ids))
@@ -192,7 +188,7 @@ def export(name: str, fmt: str):
 @bp.get("/report")
 @allow(*MANAGERS)
 def report():
-    tz = _tz()
+    tz = local_timezone()
     first, last, ok = month_period(request.args.get("month"), datetime.now(tz).date())
     notes = () if ok or not request.args.get("month") else (
         Note("month", _("“%(value)s” is not a month (YYYY-MM); this month is shown.",

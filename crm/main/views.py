@@ -14,7 +14,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import text
 
-from crm import i18n
+from crm import i18n, reference
 from crm.auth.access import allow
 from crm.auth.views import _safe_next
 from crm.extensions import db
@@ -33,6 +33,9 @@ def _navigation():
 @bp.app_template_global()
 def stage_label(stage) -> str:
     return STAGE_LABELS[stage]
+
+
+bp.add_app_template_global(reference.place_name)
 
 
 @bp.get("/")

@@ -90,7 +90,9 @@ def _later_words_other(element, compiler, **kw):
 
 class Prospect(db.Model):
     __table_args__ = (
-        Index("ix_prospect_branch_stage", "branch_id", "stage"),
+        # A branch's prospects by stage, and which of them an officer sees (kecamatan, assignee): counted
+        # from the index alone.
+        Index("ix_prospect_branch_stage_place", "branch_id", "stage", "kecamatan_id", "assigned_officer_id"),
         Index("ix_prospect_officer_stage", "assigned_officer_id", "stage"),
         # The dashboard's funnel and breakdowns (crm/dashboard/), read from the index alone: the leads that
         # arrived in a period by stage and by what a breakdown groups on; the registered in id order, to
@@ -98,6 +100,8 @@ class Prospect(db.Model):
         Index("ix_prospect_cohort", "created_at", "stage", "branch_id", "source_agency_id", "kecamatan_id", "sector",
               "assigned_officer_id"),
         Index("ix_prospect_stage_id_created", "stage", "id", "created_at"),
+        # An officer's follow-ups due and overdue (Today), within the branch.
+        Index("ix_prospect_follow_up", "branch_id", "next_follow_up"),
         # An agency's own id for the person: sending the same lead again creates nothing. It also finds an
         # agency's prospects (no index of source_agency_id alone: each index makes every import dearer).
         Index("uq_prospect_source_reference", "source_agency_id", "source_reference", unique=True),

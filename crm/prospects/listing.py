@@ -17,13 +17,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy import Select, and_, func, not_, or_, select, true, tuple_
-from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
-from crm.models import Prospect, Sector, Stage, User
+from crm.models import ParticipantStatus, Prospect, Registration, Sector, Stage, User
 from crm.models.prospect import later_words, search_name
 from crm.prospects import scope
-from crm.prospects.stages import ROAD
+from crm.prospects.stages import OPEN_STAGES, ROAD
 
 PAGE_SIZE = 50
 COUNT_LIMIT = 10_000
@@ -46,6 +45,7 @@ class ProspectFilter:
     created_from: datetime | None = None  # the lead arrived at or after this instant (timezone-aware)
     created_before: datetime | None = None  # … and before this one
     reached: Stage | None = None  # now at this stage of the road or a later one (exits excluded)
+    follow_up_before: date | None = None  # still being worked, and its follow-up was due before this day
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,16 @@ def filter_clauses(user: User, criteria: ProspectFilter) -> list:
         clauses.append(Prospect.created_at < criteria.created_before)
     if criteria.reached is not None:
         clauses.append(Prospect.stage.in_(ROAD[ROAD.index(criteria.reached):]))
+    if criteria.follow_up_before is not None:
+        clauses.extend((being_followed_up(), Prospect.next_follow_up < criteria.follow_up_before))
     return clauses
+
+
+def being_followed_up():
+    """Prospects an officer still follows up: on the road to registering, or registered and lapsed."""
+    lapsed = select(Registration.id).where(Registration.prospect_id == Prospect.id,
+                                           Registration.status == ParticipantStatus.LAPSED).exists()
+    return or_(Prospect.stage.in_(OPEN_STAGES), lapsed)
 
 
 # --- a page ------------------------------------------------------------------------------------------
@@ -257,10 +266,7 @@ def find_prospects(user: User, criteria: ProspectFilter, page: int = 1, after: i
         fetched = _page(base, sources, None, False, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
         rows, has_previous, has_next = fetched[:PAGE_SIZE], page > 1, len(fetched) > PAGE_SIZE
     ids = [prospect_id for _, prospect_id in rows]
-    loaded = {p.id: p for p in db.session.scalars(
-        select(Prospect).where(Prospect.id.in_(ids))
-        .options(selectinload(Prospect.desa), selectinload(Prospect.kecamatan),
-                 selectinload(Prospect.assigned_officer)))} if ids else {}
+    loaded = {p.id: p for p in db.session.scalars(select(Prospect).where(Prospect.id.in_(ids)))} if ids else {}
     if not more:
         page = min(page, pages)
     return ProspectPage([loaded[i] for i in ids if i in loaded], total, page, pages, more, has_previous, has_next)

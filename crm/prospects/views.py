@@ -1,9 +1,8 @@
 """Prospect lists, the prospect page, and assignment to officers."""
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,6 +12,7 @@ from crm import reference
 from crm.auth.access import allow
 from crm.errors import DomainError
 from crm.extensions import db
+from crm.i18n import local_timezone, local_today
 from crm.models import Prospect, Region, Role, Sector, Stage, User, Visit
 from crm.people.nik import mask_nik
 from crm.people.phone import mask_phone
@@ -77,8 +77,10 @@ def _narrowing() -> tuple[dict, dict]:
     first, last = _date_arg("from"), _date_arg("to")
     if first and last and first <= last:
         fields["created_from"], fields["created_before"] = day_bounds(
-            first, last, ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+            first, last, local_timezone())
         kept["from"], kept["to"] = first.isoformat(), last.isoformat()
+    if request.args.get("overdue") == "1":  # from Today: every follow-up that is overdue
+        fields["follow_up_before"], kept["overdue"] = local_today(), "1"
     return fields, kept
 
 

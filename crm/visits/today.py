@@ -3,15 +3,17 @@
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
-from crm.models import ParticipantStatus, Prospect, Registration, Stage, User, Visit
+from crm.models import Prospect, Stage, User, Visit
 from crm.prospects import scope
-from crm.prospects.stages import OPEN_STAGES
+from crm.prospects.listing import being_followed_up
 
-NEW_PROSPECTS_SHOWN = 50
+# More than a day's work is not shown: the most overdue, the oldest new leads and the latest visits, with
+# how many there are (the full lists are in the prospect list). Follow-ups due today are all shown.
+SHOWN_PER_LIST = 30
 
 
 @dataclass(frozen=True)
@@ -19,9 +21,11 @@ class Today:
     day: date
     due: list[Prospect]
     overdue: list[Prospect]
+    overdue_total: int
     new: list[Prospect]
     new_total: int
-    visits: list[Visit]
+    visits: list  # the latest logged today, rows: prospect_id, outcome, visited_at, prospect_name
+    visits_total: int
 
     @property
     def to_visit(self) -> list[Prospect]:
@@ -34,34 +38,41 @@ def _day_bounds(day: date, tz) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
 
 
-def today_statements(officer: User, day: date, tz) -> tuple[Select, Select, Select]:
-    """The officer's follow-ups due by `day`, the first new prospects, and the visits logged on `day`."""
+def today_statements(officer: User, day: date, tz) -> tuple[Select, Select, Select, Select]:
+    """The officer's follow-ups due on `day`, the most overdue ones, the first new prospects, and the visits
+    logged on `day`."""
     mine = scope.visibility_filter(officer)
-    lapsed = select(Registration.id).where(Registration.prospect_id == Prospect.id,
-                                           Registration.status == ParticipantStatus.LAPSED).exists()
-    follow_ups = (select(Prospect).where(mine, or_(Prospect.stage.in_(OPEN_STAGES), lapsed),
-                                         Prospect.next_follow_up <= day)
-                  .order_by(Prospect.next_follow_up, Prospect.name, Prospect.id))
+    to_follow_up = (mine, being_followed_up())
+    due = (select(Prospect).where(*to_follow_up, Prospect.next_follow_up == day)
+           .order_by(Prospect.name, Prospect.id))
+    overdue = (select(Prospect).where(*to_follow_up, Prospect.next_follow_up < day)
+               .order_by(Prospect.next_follow_up, Prospect.name, Prospect.id).limit(SHOWN_PER_LIST))
     new = (select(Prospect).where(mine, Prospect.stage == Stage.NEW)
            .order_by((Prospect.assigned_officer_id == officer.id).desc(), Prospect.created_at, Prospect.id)
-           .limit(NEW_PROSPECTS_SHOWN))
+           .limit(SHOWN_PER_LIST))
     start, end = _day_bounds(day, tz)
-    visits = (select(Visit).where(Visit.officer_id == officer.id, Visit.visited_at >= start, Visit.visited_at < end)
-              .order_by(Visit.visited_at.desc()))
-    return follow_ups, new, visits
+    visits = (select(Visit.prospect_id, Visit.outcome, Visit.visited_at, Prospect.name.label("prospect_name"))
+              .join(Prospect, Prospect.id == Visit.prospect_id)
+              .where(Visit.officer_id == officer.id, Visit.visited_at >= start, Visit.visited_at < end)
+              .order_by(Visit.visited_at.desc()).limit(SHOWN_PER_LIST))
+    return due, overdue, new, visits
 
 
-def officer_today(officer: User, day: date, tz) -> Today:
-    follow_up_query, new_query, visit_query = today_statements(officer, day, tz)
-    with_places = (selectinload(Prospect.desa), selectinload(Prospect.kecamatan))
-    follow_ups = db.session.scalars(follow_up_query.options(*with_places)).all()
-    new = db.session.scalars(new_query.options(*with_places)).all()
-    new_total = db.session.scalar(select(db.func.count()).select_from(
-        select(Prospect.id).where(scope.visibility_filter(officer), Prospect.stage == Stage.NEW).subquery()))
-    visits = db.session.scalars(visit_query.options(selectinload(Visit.prospect))).all()
+def _count(statement: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(statement.limit(None).order_by(None).subquery()))
+
+
+def officer_today(officer: User, day: date, tz, *, with_regions: bool = False) -> Today:
+    """`with_regions` loads each prospect's desa and kecamatan (the day plan places stops by them); the
+    pages name places without them (reference.place_name)."""
+    due_query, overdue_query, new_query, visit_query = today_statements(officer, day, tz)
+    options = (selectinload(Prospect.desa), selectinload(Prospect.kecamatan)) if with_regions else ()
+    due, overdue, new = (db.session.scalars(query.options(*options)).all()
+                         for query in (due_query, overdue_query, new_query))
+    visits = db.session.execute(visit_query).all()
     return Today(
-        day=day,
-        due=[p for p in follow_ups if p.next_follow_up == day],
-        overdue=[p for p in follow_ups if p.next_follow_up < day],
-        new=list(new), new_total=new_total, visits=list(visits),
+        day=day, due=list(due),
+        overdue=list(overdue), overdue_total=_count(overdue_query) if len(overdue) == SHOWN_PER_LIST else len(overdue),
+        new=list(new), new_total=_count(new_query) if len(new) == SHOWN_PER_LIST else len(new),
+        visits=list(visits), visits_total=_count(visit_query) if len(visits) == SHOWN_PER_LIST else len(visits),
     )

@@ -1,8 +1,6 @@
 """The officer's day, the visit form (with its offline sync endpoint), the day plan, flagged visits."""
 
 import uuid
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,6 +12,7 @@ from crm.api.spec import parse_body
 from crm.auth.access import allow
 from crm.errors import DomainError
 from crm.extensions import db
+from crm.i18n import local_timezone, local_today
 from crm.models import DeclineReason, Outcome, PositionSource, Prospect, Role, Visit
 from crm.prospects import scope
 from crm.prospects.stages import STAGE_LABELS
@@ -28,15 +27,11 @@ FIELD_ROLES = (Role.ADMIN, Role.MANAGER, Role.OFFICER)
 MANAGERS = (Role.ADMIN, Role.MANAGER)
 
 
-def _local_today():
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-
-
 @bp.get("/today")
 @allow(Role.OFFICER)
 def today():
-    day = _local_today()
-    plan = officer_today(current_user, day, ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    day = local_today()
+    plan = officer_today(current_user, day, local_timezone())
     return render_template("visits/today.html", today=plan, stage_labels=STAGE_LABELS,
                            outcome_labels=OUTCOME_LABELS)
 
@@ -44,8 +39,8 @@ def today():
 @bp.get("/plan")
 @allow(Role.OFFICER)
 def day_plan():
-    tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    todays = officer_today(current_user, _local_today(), tz)
+    tz = local_timezone()
+    todays = officer_today(current_user, local_today(), tz, with_regions=True)
     lat, lng = request.args.get("lat", type=float), request.args.get("lng", type=float)
     start = geo.Point(lat, lng) if lat is not None and lng is not None and geo.is_plausible(lat, lng) else None
     from_phone = start is not None

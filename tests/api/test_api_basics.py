@@ -18,6 +18,27 @@ def test_me_answers_with_the_token_holder(client, db):
                              "role": "liaison", "branch": "SBO", "agency": "DISNAKKAN", "kecamatan": []}
 
 
+def test_a_tokens_last_use_is_recorded_to_within_five_minutes(client, db):
+    secret = _token_for(db, make_user(Role.LIAISON, "ratna", agency_code="DISNAKKAN"))
+    me = {"Authorization": f"Bearer {secret}"}
+
+    def last_used():
+        db.session.expire_all()
+        return db.session.query(ApiToken).one().last_used_at
+
+    assert last_used() is None
+    client.get("/api/v1/me", headers=me)
+    first = last_used()
+    assert first is not None
+    client.get("/api/v1/me", headers=me)
+    assert last_used() == first  # a minute later nobody needs to know
+    token = db.session.query(ApiToken).one()
+    token.last_used_at = first - tokens.LAST_USE_PRECISION
+    db.session.commit()
+    client.get("/api/v1/me", headers=me)
+    assert last_used() > first
+
+
 def test_tokens_are_stored_only_as_digests(db):
     secret = _token_for(db, make_user(Role.OFFICER))
     stored = db.session.query(ApiToken).one()

@@ -5,6 +5,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from crm.models import AuditEvent, Prospect, Role, Stage, Visit
+from crm.visits.today import SHOWN_PER_LIST
 from tests.factories import desa_named, make_prospect, make_user, sign_in
 
 KILENSARI = (-7.701258, 113.938119)
@@ -129,6 +130,24 @@ def test_today_lists_overdue_due_and_new(client, db):
         assert name in page
     assert "Later Orang" not in page and "Outside Orang" not in page
     assert page.index("Overdue Orang") < page.index("Due Orang")
+
+
+def test_today_shows_the_most_overdue_and_links_to_all_of_them(client, db):
+    officer = _officer()
+    today = date.today()
+    for days_late in range(1, SHOWN_PER_LIST + 3):
+        make_prospect(f"Telat {days_late:02d} Hari", stage=Stage.CONTACTED, officer=officer, phone=None,
+                      next_follow_up=today - timedelta(days=days_late))
+    make_prospect("Due Orang", stage=Stage.INTERESTED, officer=officer, phone=None, next_follow_up=today)
+    sign_in(client, officer)
+    page = client.get("/today").get_data(as_text=True)
+    most_overdue, least_overdue = f"Telat {SHOWN_PER_LIST + 2:02d} Hari", "Telat 01 Hari"
+    assert most_overdue in page and least_overdue not in page and "Due Orang" in page
+    assert f"{SHOWN_PER_LIST} paling terlambat dari {SHOWN_PER_LIST + 2}" in page
+
+    everything_overdue = client.get("/prospects?overdue=1").get_data(as_text=True)
+    assert f"{SHOWN_PER_LIST + 2} prospek" in everything_overdue
+    assert least_overdue in everything_overdue and "Due Orang" not in everything_overdue
 
 
 def test_day_plan_orders_stops_from_the_officers_position(client, db):
