@@ -82,13 +82,14 @@ def _days_query(user, flt):
 
 
 def _mix_query(user, flt, column):
+    """A breakdown's aggregate as the app sends it (a count per stage as columns), read bare."""
     clauses = filter_clauses(user, flt.prospect_filter(TZ))
-    return sa.select(column, Prospect.stage, sa.func.count()).where(*clauses).group_by(column, Prospect.stage)
+    return sa.select(column, *breakdowns.stage_columns()).where(*clauses).group_by(column)
 
 
 def _officer_queries(user, flt):
     visits = breakdowns.visits_in_period(user, flt, TZ, Visit.officer_id, sa.func.count(),
-                                         sa.func.sum(sa.case((Visit.flagged, 1), else_=0))).group_by(Visit.officer_id)
+                                         sa.func.count().filter(Visit.flagged)).group_by(Visit.officer_id)
     return [_mix_query(user, flt, Prospect.assigned_officer_id), visits]
 
 

@@ -9,7 +9,7 @@ made in the period (crm/dashboard/filters.py).
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 
-from sqlalchemy import Select, case, func, literal_column, null, select, union_all
+from sqlalchemy import Select, func, literal_column, select, union_all
 
 from crm.dashboard.filters import DashboardFilter
 from crm.extensions import db
@@ -79,11 +79,15 @@ class Count:
     share: float | None
 
 
-def _mixes(rows) -> dict:
-    mixes: dict = {}
-    for key, stage, count in rows:
-        mixes.setdefault(key, {})[stage] = count
-    return {key: StageMix(counts) for key, counts in mixes.items()}
+def stage_columns() -> list:
+    """A count per stage, as columns: a group's whole stage mix in one row. (Grouping by key and stage
+    instead gives seven times the rows — 35,700 for the country's kecamatan — and is slower in the
+    database as well as here.)"""
+    return [func.count().filter(Prospect.stage == stage) for stage in Stage]
+
+
+def _mix(counts) -> StageMix:
+    return StageMix({stage: count for stage, count in zip(Stage, counts, strict=True) if count})
 
 
 def _ordered(rows: list) -> list:
@@ -92,10 +96,9 @@ def _ordered(rows: list) -> list:
 
 def _by(user: User, flt: DashboardFilter, tz: tzinfo, column, labels: dict, none_label: str) -> list[BreakdownRow]:
     clauses = filter_clauses(user, flt.prospect_filter(tz))
-    mixes = _mixes(db.session.execute(
-        select(column, Prospect.stage, func.count()).where(*clauses).group_by(column, Prospect.stage)))
-    return _ordered([BreakdownRow(key, none_label if key is None else labels.get(key, f"#{key}"), mix)
-                     for key, mix in mixes.items()])
+    rows = db.session.execute(select(column, *stage_columns()).where(*clauses).group_by(column))
+    return _ordered([BreakdownRow(key, none_label if key is None else labels.get(key, f"#{key}"), _mix(counts))
+                     for key, *counts in rows])
 
 
 def by_agency(user: User, flt: DashboardFilter, tz: tzinfo, labels: dict[int, str], none_label: str):
@@ -135,20 +138,20 @@ def visits_in_period(user: User, flt: DashboardFilter, tz: tzinfo, *columns) -> 
 def by_officer(user: User, flt: DashboardFilter, tz: tzinfo, today: date, none_label: str) -> list[OfficerRow]:
     """Each officer's assigned leads of the cohort and conversions, beside the visits they made in the period
     and how many were flagged: both halves in one statement (UNION ALL)."""
-    prospects = (select(Prospect.assigned_officer_id, Prospect.stage, func.count(),
-                        literal_column("0"), literal_column("0"))
+    no_stages = [literal_column("0")] * len(Stage)
+    prospects = (select(Prospect.assigned_officer_id, literal_column("1"), *stage_columns(), literal_column("0"),
+                        literal_column("0"))
                  .where(*filter_clauses(user, flt.prospect_filter(tz)))
-                 .group_by(Prospect.assigned_officer_id, Prospect.stage))
-    visits = visits_in_period(user, flt, tz, Visit.officer_id, null(), literal_column("0"), func.count(),
-                              func.coalesce(func.sum(case((Visit.flagged, 1), else_=0)), 0)
-                              ).group_by(Visit.officer_id)
+                 .group_by(Prospect.assigned_officer_id))
+    visits = visits_in_period(user, flt, tz, Visit.officer_id, literal_column("0"), *no_stages, func.count(),
+                              func.count().filter(Visit.flagged)).group_by(Visit.officer_id)
     stages: dict = {}
     made: dict = {}
-    for officer_id, stage, count, visit_count, flagged in db.session.execute(union_all(prospects, visits)):
-        if stage is None:
-            made[officer_id] = (int(visit_count), int(flagged))
+    for officer_id, is_prospects, *counts, visit_count, flagged in db.session.execute(union_all(prospects, visits)):
+        if is_prospects:
+            stages[officer_id] = _mix(counts)
         else:
-            stages.setdefault(officer_id, {})[Stage[stage] if isinstance(stage, str) else stage] = int(count)
+            made[officer_id] = (int(visit_count), int(flagged))
     ids = [key for key in {*stages, *made} if key is not None]
     names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
     weeks = weeks_in(flt, today)
@@ -156,7 +159,7 @@ def by_officer(user: User, flt: DashboardFilter, tz: tzinfo, today: date, none_l
     for key in {*stages, *made}:
         visit_count, flagged = made.get(key, (0, 0))
         rows.append(OfficerRow(key, none_label if key is None else names.get(key, f"#{key}"),
-                               StageMix(stages.get(key, {})), visit_count, flagged,
+                               stages.get(key, StageMix()), visit_count, flagged,
                                visit_count / weeks if weeks else None))
     return sorted(rows, key=lambda row: (row.key is None, -row.visits, -row.mix.leads, row.label))
 
