@@ -104,13 +104,13 @@ class KnownPlace:
 
 def known_place(prospect: Prospect) -> KnownPlace | None:
     """Where the prospect is believed to be: a good visit fix, else the desa centroid, else the kecamatan's."""
-    candidates = [("fix", prospect.latitude, prospect.longitude)]
-    candidates += [(region.level.value, region.latitude, region.longitude)
-                   for region in (prospect.desa, prospect.kecamatan) if region is not None]
-    for precision, latitude, longitude in candidates:
-        point = Point.of(latitude, longitude)
+    point = Point.of(prospect.latitude, prospect.longitude)
+    if point is not None:
+        return KnownPlace(point, "fix")
+    for region in (prospect.desa, prospect.kecamatan):  # read only when needed: each may cost a query
+        point = Point.of(region.latitude, region.longitude) if region is not None else None
         if point is not None:
-            return KnownPlace(point, precision)
+            return KnownPlace(point, region.level.value)
     return None
 
 
