@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.functions import FunctionElement
@@ -100,8 +100,10 @@ class Prospect(db.Model):
         Index("ix_prospect_cohort", "created_at", "stage", "branch_id", "source_agency_id", "kecamatan_id", "sector",
               "assigned_officer_id"),
         Index("ix_prospect_stage_id_created", "stage", "id", "created_at"),
-        # An officer's follow-ups due and overdue (Today), within the branch.
-        Index("ix_prospect_follow_up", "branch_id", "next_follow_up"),
+        # An officer's follow-ups due and overdue (Today), within the branch. Partial: a new lead has no
+        # follow-up, so an import does not write to it.
+        Index("ix_prospect_follow_up", "branch_id", "next_follow_up",
+              postgresql_where=text("next_follow_up IS NOT NULL"), sqlite_where=text("next_follow_up IS NOT NULL")),
         # An agency's own id for the person: sending the same lead again creates nothing. It also finds an
         # agency's prospects (no index of source_agency_id alone: each index makes every import dearer).
         Index("uq_prospect_source_reference", "source_agency_id", "source_reference", unique=True),

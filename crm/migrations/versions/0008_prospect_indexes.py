@@ -8,6 +8,7 @@ Revision ID: 0008
 Revises: 0007
 """
 from alembic import op
+import sqlalchemy as sa
 
 
 revision = '0008'
@@ -18,7 +19,10 @@ depends_on = None
 
 def upgrade():
     op.drop_index('ix_prospect_source_agency_id', table_name='prospect')
-    op.create_index('ix_prospect_follow_up', 'prospect', ['branch_id', 'next_follow_up'], unique=False)
+    # Partial: a new lead has no follow-up, so an import does not write to it.
+    op.create_index('ix_prospect_follow_up', 'prospect', ['branch_id', 'next_follow_up'], unique=False,
+                    postgresql_where=sa.text('next_follow_up IS NOT NULL'),
+                    sqlite_where=sa.text('next_follow_up IS NOT NULL'))
     op.create_index('ix_prospect_branch_stage_place', 'prospect',
                     ['branch_id', 'stage', 'kecamatan_id', 'assigned_officer_id'], unique=False)
     op.drop_index('ix_prospect_branch_stage', table_name='prospect')
