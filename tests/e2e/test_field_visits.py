@@ -1,12 +1,12 @@
 """Pak Hendra logs visits on his phone: with signal, and at the harbour without."""
 
 import re
-from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
+from crm.i18n import local_today
 from crm.models import Role, Stage, Visit
 from tests.e2e.conftest import FIELD_POSITION, screenshot
 from tests.e2e.steps import sign_in
@@ -25,7 +25,7 @@ def _officer_with_prospects(db):
     first = make_prospect("Siti Aminah", "Kilensari", officer=officer,
                           latitude=FIELD_POSITION["latitude"], longitude=FIELD_POSITION["longitude"])
     second = make_prospect("Pak Jamaluddin", "Tanjung Kamal", officer=officer, stage=Stage.CONTACTED,
-                           next_follow_up=date.today())
+                           next_follow_up=local_today())
     return officer, first, second
 
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from crm.i18n import local_today
 from crm.models import AuditEvent, Prospect, Role, Stage, Visit
 from crm.visits.today import SHOWN_PER_LIST
 from tests.factories import desa_named, make_prospect, make_user, sign_in
@@ -28,7 +29,7 @@ def test_officer_logs_a_visit_with_the_form_and_the_stage_moves(client, db):
     assert form.status_code == 200 and "Siti Aminah" in form.get_data(as_text=True)
     response = client.post("/visits/new", data={
         "prospect_id": prospect.id, "client_uuid": str(uuid.uuid4()), "outcome": "interested",
-        "notes": "Mau daftar JKK+JKM, tunggu panen", "next_follow_up": (date.today() + timedelta(days=3)).isoformat(),
+        "notes": "Mau daftar JKK+JKM, tunggu panen", "next_follow_up": (local_today() + timedelta(days=3)).isoformat(),
         "latitude": KILENSARI[0] + 0.001, "longitude": KILENSARI[1], "accuracy_m": 12, "position_source": "gps"})
     assert response.status_code == 302 and response.headers["Location"] == f"/prospects/{prospect.id}"
     db.session.expire_all()
@@ -117,7 +118,7 @@ def test_liaisons_do_not_log_visits(client, db):
 
 def test_today_lists_overdue_due_and_new(client, db):
     officer = _officer()
-    today = date.today()
+    today = local_today()
     make_prospect("Overdue Orang", stage=Stage.CONTACTED, officer=officer, next_follow_up=today - timedelta(days=2))
     make_prospect("Due Orang", stage=Stage.INTERESTED, officer=officer, next_follow_up=today)
     make_prospect("Later Orang", stage=Stage.VISITED, officer=officer, next_follow_up=today + timedelta(days=5))
@@ -134,7 +135,7 @@ def test_today_lists_overdue_due_and_new(client, db):
 
 def test_today_shows_the_most_overdue_and_links_to_all_of_them(client, db):
     officer = _officer()
-    today = date.today()
+    today = local_today()
     for days_late in range(1, SHOWN_PER_LIST + 3):
         make_prospect(f"Telat {days_late:02d} Hari", stage=Stage.CONTACTED, officer=officer, phone=None,
                       next_follow_up=today - timedelta(days=days_late))
@@ -152,7 +153,7 @@ def test_today_shows_the_most_overdue_and_links_to_all_of_them(client, db):
 
 def test_day_plan_orders_stops_from_the_officers_position(client, db):
     officer = _officer()
-    today = date.today()
+    today = local_today()
     for name, desa, lat, lng in (("Far", "Tanjung Kamal", -7.653636, 114.064859),
                                  ("Near", "Kilensari", KILENSARI[0], KILENSARI[1])):
         make_prospect(name, desa, stage=Stage.CONTACTED, officer=officer, next_follow_up=today,
@@ -254,13 +255,13 @@ def test_a_lapsed_participant_keeps_the_follow_up_an_officer_sets(client, db):
                                 monthly_contribution=16_800, status=ParticipantStatus.LAPSED))
     db.session.commit()
     sign_in(client, officer)
-    follow_up = date.today() + timedelta(days=7)
+    follow_up = local_today() + timedelta(days=7)
     client.post("/visits/sync", json={"id": str(uuid.uuid4()), "prospect_id": prospect.id,
                                       "outcome": "interested", "next_follow_up": follow_up.isoformat()})
     db.session.expire_all()
     assert db.session.get(Prospect, prospect.id).next_follow_up == follow_up
     prospect = db.session.get(Prospect, prospect.id)
-    prospect.next_follow_up = date.today()
+    prospect.next_follow_up = local_today()
     db.session.commit()
     assert "Siti Aminah" in client.get("/today").get_data(as_text=True)
 
