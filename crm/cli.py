@@ -2,7 +2,6 @@
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -16,6 +15,7 @@ from crm import demo, reference
 from crm.auth import access, accounts, tokens
 from crm.errors import DomainError
 from crm.extensions import db
+from crm.i18n import local_today
 from crm.leads import intake as lead_intake
 from crm.leads.importer import ImportLimits
 from crm.leads.storage import uploads_dir
@@ -167,7 +167,7 @@ def reconcile_command(path: Path, branch_code):
     branch = _branch_or_fail(branch_code)
     with force_locale("en"):  # the reasons kept with the run are in the command line's language
         try:
-            result = reconciliation.reconcile(branch, path, today=date.today())
+            result = reconciliation.reconcile(branch, path, today=local_today())
         except DomainError as error:
             db.session.rollback()
             _fail(error.message)

@@ -1,4 +1,3 @@
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -18,6 +17,7 @@ from crm import i18n, reference
 from crm.auth.access import allow
 from crm.auth.views import _safe_next
 from crm.extensions import db
+from crm.i18n import local_today
 from crm.main import navigation, overview
 from crm.models import Role
 from crm.prospects.stages import STAGE_LABELS
@@ -41,7 +41,7 @@ bp.add_app_template_global(reference.place_name)
 @bp.get("/")
 @allow()
 def home():
-    today = date.today()
+    today = local_today()
     context = {"today": today}
     if current_user.role in (Role.ADMIN, Role.MANAGER):
         context["branch"] = overview.branch_overview(current_user.branch_id, today)

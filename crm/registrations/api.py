@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from crm.api.spec import operation
 from crm.api.views import bp
 from crm.errors import Invalid, NotFound
+from crm.i18n import local_today
 from crm.models import Role
 from crm.registrations import targets
 
@@ -38,7 +39,7 @@ class TargetProgressOut(BaseModel):
            extra_responses={404: "No target is set for the year", 422: "The year is not valid"})
 def target_progress():
     year_text = request.args.get("year")
-    today = date.today()
+    today = local_today()
     if year_text is None:
         year = today.year
     elif year_text.isdigit() and targets.FIRST_YEAR <= int(year_text) <= targets.LAST_YEAR:

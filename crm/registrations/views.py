@@ -15,6 +15,7 @@ from crm.auth.access import allow
 from crm.auth.views import _show_domain_error
 from crm.errors import DomainError
 from crm.extensions import db
+from crm.i18n import local_today
 from crm.models import (
     ContributionRate,
     ParticipantStatus,
@@ -56,10 +57,6 @@ def _labels():
             "month_names": MONTH_NAMES}
 
 
-def _today() -> date:
-    return date.today()
-
-
 # --- registering ----------------------------------------------------------------------------------
 
 def _workable_prospect(prospect_id: int) -> Prospect:
@@ -88,7 +85,7 @@ def _preview(prospect: Prospect, form: RegistrationForm):
         payer = Payer(form.payer.data)
     except ValueError:
         payer = Payer.WORKER
-    on = form.registered_on.data if isinstance(form.registered_on.data, date) else _today()
+    on = form.registered_on.data if isinstance(form.registered_on.data, date) else local_today()
     try:
         return registering.contribution_for(prospect, form.declared_income.data, form.chosen_programmes(),
                                             on=on, payer=payer), None
@@ -113,11 +110,11 @@ def register(prospect_id: int):
         return _already_registered(prospect, existing)
     form = RegistrationForm()
     if request.method == "GET":
-        form.registered_on.data = _today()
+        form.registered_on.data = local_today()
     elif form.validate_on_submit() and "preview" not in request.form:
         try:
             registration = registering.register(prospect, _details_from(form), actor=current_user,
-                                                today=_today(), ip=request.remote_addr)
+                                                today=local_today(), ip=request.remote_addr)
         except AlreadyRegistered as error:
             db.session.rollback()
             flash(str(error.message), "error")
@@ -177,8 +174,8 @@ def lapsed():
 # --- targets --------------------------------------------------------------------------------------
 
 def _year_arg() -> int:
-    year = request.args.get("year", type=int) or _today().year
-    return year if targets.FIRST_YEAR <= year <= targets.LAST_YEAR else _today().year
+    year = request.args.get("year", type=int) or local_today().year
+    return year if targets.FIRST_YEAR <= year <= targets.LAST_YEAR else local_today().year
 
 
 @bp.get("/targets")
@@ -186,7 +183,7 @@ def _year_arg() -> int:
 def progress():
     year = _year_arg()
     target = targets.target_for(current_user.branch_id, year)
-    today = _today()
+    today = local_today()
     return render_template(
         "registrations/progress.html", year=year, target=target,
         progress=targets.branch_progress(current_user.branch_id, year, today),
@@ -332,7 +329,7 @@ def reconcile():
                 # openpyxl opens a workbook only by its .xlsx name; the reader itself goes by content.
                 path = Path(folder) / ("export" + Path(upload.filename or "").suffix.lower()[:5])
                 upload.save(path)
-                result = reconciliation.reconcile(current_user.branch, path, today=_today(), actor=current_user,
+                result = reconciliation.reconcile(current_user.branch, path, today=local_today(), actor=current_user,
                                                   filename=upload.filename)
         except DomainError as error:
             db.session.rollback()

@@ -2,6 +2,7 @@ from datetime import date
 
 from crm import reference
 from crm.auth import tokens
+from crm.i18n import local_today
 from crm.models import Role, Stage
 from crm.registrations import registering, targets
 from crm.registrations.registering import RegistrationDetails
@@ -18,7 +19,7 @@ def test_progress_of_a_past_year(client, db):
     targets.set_target(reference.branch_by_code("SBO"), 2024, 23_000, 20_797)
     prospect = make_prospect("Siti Aminah", "Kilensari", stage=Stage.INTERESTED)
     registering.register(prospect, RegistrationDetails(kpj="24010000001", registered_on=date(2024, 5, 2),
-                                                       declared_income=1_000_000), actor=None, today=date.today())
+                                                       declared_income=1_000_000), actor=None, today=local_today())
     db.session.commit()
     response = client.get("/api/v1/targets/progress?year=2024", headers=_bearer(db, Role.MANAGER))
     assert response.status_code == 200
@@ -39,11 +40,11 @@ def test_no_target_and_bad_years_are_problems(client, db):
 
 
 def test_the_current_year_is_the_default(client, db):
-    targets.set_target(reference.branch_by_code("SBO"), date.today().year, 23_000, 20_797)
+    targets.set_target(reference.branch_by_code("SBO"), local_today().year, 23_000, 20_797)
     db.session.commit()
     response = client.get("/api/v1/targets/progress", headers=_bearer(db, Role.ADMIN))
-    assert response.status_code == 200 and response.json["year"] == date.today().year
-    assert response.json["as_of"] == date.today().isoformat()
+    assert response.status_code == 200 and response.json["year"] == local_today().year
+    assert response.json["as_of"] == local_today().isoformat()
 
 
 def test_officers_and_liaisons_may_not_ask(client, db):

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from crm.i18n import local_today
 from crm.models import ParticipantStatus, Role, Stage
 from crm.registrations import registering
 from crm.registrations.registering import RegistrationDetails
@@ -12,7 +13,7 @@ def _participant(name, desa, number, officer, kecamatan=None, lapsed_on=None):
     prospect = make_prospect(name, desa, kecamatan=kecamatan, officer=officer, stage=Stage.VISITED)
     registration = registering.register(prospect, RegistrationDetails(kpj=number, registered_on=date(2024, 2, 1),
                                                                       declared_income=1_000_000),
-                                        actor=officer, today=date.today())
+                                        actor=officer, today=local_today())
     if lapsed_on:
         registering.set_status(registration, ParticipantStatus.LAPSED, lapsed_on)
     return registration

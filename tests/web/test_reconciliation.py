@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from crm.i18n import local_today
 from crm.models import AuditEvent, ParticipantStatus, Prospect, Registration, RegistrationOrigin, Role, Stage
 from crm.registrations import registering
 from crm.registrations.registering import RegistrationDetails
@@ -33,7 +34,7 @@ def branch_people(db):
         prospect = make_prospect(name, desa, kecamatan=kecamatan, officer=hendra, stage=Stage.INTERESTED, nik=nik)
         people[key] = registering.register(prospect, RegistrationDetails(kpj=number, registered_on=day,
                                                                          declared_income=1_000_000),
-                                           actor=None, today=date.today())
+                                           actor=None, today=local_today())
     registering.set_status(people["rohmah"], ParticipantStatus.LAPSED, date(2024, 9, 1))
     db.session.commit()
     return people
@@ -70,7 +71,7 @@ def test_reconcile_matches_converts_updates_and_lists_the_rest(runner, db, branc
     assert db.session.get(Prospect, branch_people["siti"].id).stage is Stage.REGISTERED
 
     ahmad = db.session.get(Registration, branch_people["ahmad"].id)
-    assert ahmad.status is ParticipantStatus.LAPSED and ahmad.status_changed_on == date.today()
+    assert ahmad.status is ParticipantStatus.LAPSED and ahmad.status_changed_on == local_today()
     assert db.session.get(Registration, branch_people["rohmah"].id).status is ParticipantStatus.ACTIVE
     assert db.session.get(Registration, branch_people["sri"].id).registered_on == date(2024, 2, 20)  # corrected
 

@@ -1,17 +1,19 @@
 """The branch target: set from the command line or the admin page, followed on the progress page and home."""
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
 from crm import reference
+from crm.config import Defaults
 from crm.models import ParticipantStatus, Registration, Role, Stage, Target
 from crm.registrations import registering, targets
 from crm.registrations.registering import RegistrationDetails
 from tests.factories import make_prospect, make_user, sign_in
 
-TODAY = date.today()
+TODAY = datetime.now(ZoneInfo(Defaults.BABEL_DEFAULT_TIMEZONE)).date()  # the branch's today, as the pages take it
 
 
 def _register(name: str, desa: str, number: str, day: date, officer=None, kecamatan=None) -> Registration:
