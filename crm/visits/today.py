@@ -58,7 +58,10 @@ def today_statements(officer: User, day: date, tz) -> tuple[Select, Select, Sele
     return due, overdue, new, visits
 
 
-def _count(statement: Select) -> int:
+def _total(statement: Select, shown: list) -> int:
+    """How many rows `statement` has: those shown, or, when as many as a list shows came back, counted."""
+    if len(shown) < SHOWN_PER_LIST:
+        return len(shown)
     return db.session.scalar(select(func.count()).select_from(statement.limit(None).order_by(None).subquery()))
 
 
@@ -72,7 +75,7 @@ def officer_today(officer: User, day: date, tz, *, with_regions: bool = False) -
     visits = db.session.execute(visit_query).all()
     return Today(
         day=day, due=list(due),
-        overdue=list(overdue), overdue_total=_count(overdue_query) if len(overdue) == SHOWN_PER_LIST else len(overdue),
-        new=list(new), new_total=_count(new_query) if len(new) == SHOWN_PER_LIST else len(new),
-        visits=list(visits), visits_total=_count(visit_query) if len(visits) == SHOWN_PER_LIST else len(visits),
+        overdue=list(overdue), overdue_total=_total(overdue_query, overdue),
+        new=list(new), new_total=_total(new_query, new),
+        visits=list(visits), visits_total=_total(visit_query, visits),
     )
