@@ -381,6 +381,15 @@ def prospect_rows(org: Organisation, count: int, first_id: int, seed: int, today
 
 # Visits and registrations are made inside the database from the prospects, one statement each; the
 # {placeholders} are filled with the bench's own numbers and dates, never input.
+# A visit's outcome, decline reason, flag and flag reason, from its prospect and its number (x.id, x.n):
+# the same in both dialects.
+VISIT_OUTCOME_REASON_FLAG = """CASE (x.id * 7 + x.n * 3) % 6 WHEN 0 THEN 'INTERESTED' WHEN 1 THEN 'NOT_INTERESTED'
+                    WHEN 2 THEN 'NOT_AT_HOME' WHEN 3 THEN 'MOVED_AWAY' WHEN 4 THEN 'WRONG_ADDRESS'
+                    ELSE 'REGISTERED' END,
+               CASE WHEN (x.id * 7 + x.n * 3) % 6 = 1 THEN CASE x.id % 5 WHEN 0 THEN 'CANNOT_AFFORD'
+                    WHEN 1 THEN 'ALREADY_COVERED' WHEN 2 THEN 'DOES_NOT_TRUST' WHEN 3 THEN 'ASK_FAMILY'
+                    ELSE 'OTHER' END END,
+               (x.id + x.n) % 20 = 0, CASE WHEN (x.id + x.n) % 20 = 0 THEN 'far' END"""
 VISITS_SQL = {
     "postgresql": """
         WITH bo AS (SELECT branch_id, min(id) AS officer_id FROM "user" WHERE role = 'OFFICER' GROUP BY branch_id)
@@ -388,13 +397,7 @@ VISITS_SQL = {
                            flagged, flag_reason, created_at)
         SELECT gen_random_uuid(), x.branch_id, x.id, x.officer_id,
                CASE WHEN x.at > now() THEN now() - make_interval(hours => (x.id + x.n) % 72) ELSE x.at END,
-               CASE (x.id * 7 + x.n * 3) % 6 WHEN 0 THEN 'INTERESTED' WHEN 1 THEN 'NOT_INTERESTED'
-                    WHEN 2 THEN 'NOT_AT_HOME' WHEN 3 THEN 'MOVED_AWAY' WHEN 4 THEN 'WRONG_ADDRESS'
-                    ELSE 'REGISTERED' END,
-               CASE WHEN (x.id * 7 + x.n * 3) % 6 = 1 THEN CASE x.id % 5 WHEN 0 THEN 'CANNOT_AFFORD'
-                    WHEN 1 THEN 'ALREADY_COVERED' WHEN 2 THEN 'DOES_NOT_TRUST' WHEN 3 THEN 'ASK_FAMILY'
-                    ELSE 'OTHER' END END,
-               (x.id + x.n) % 20 = 0, CASE WHEN (x.id + x.n) % 20 = 0 THEN 'far' END, now()
+               {outcome_reason_flag}, now()
         FROM (SELECT p.id, p.branch_id, g.n, coalesce(p.assigned_officer_id, bo.officer_id) AS officer_id,
                      p.created_at + make_interval(days => g.n * 9 + p.id % 7) AS at
               FROM prospect p JOIN bo ON bo.branch_id = p.branch_id
@@ -408,13 +411,7 @@ VISITS_SQL = {
                CASE WHEN x.at > '{now}'
                     THEN strftime('%Y-%m-%d %H:%M:%S', '{now}', '-' || ((x.id + x.n) % 72) || ' hours') || '.000000'
                     ELSE x.at END,
-               CASE (x.id * 7 + x.n * 3) % 6 WHEN 0 THEN 'INTERESTED' WHEN 1 THEN 'NOT_INTERESTED'
-                    WHEN 2 THEN 'NOT_AT_HOME' WHEN 3 THEN 'MOVED_AWAY' WHEN 4 THEN 'WRONG_ADDRESS'
-                    ELSE 'REGISTERED' END,
-               CASE WHEN (x.id * 7 + x.n * 3) % 6 = 1 THEN CASE x.id % 5 WHEN 0 THEN 'CANNOT_AFFORD'
-                    WHEN 1 THEN 'ALREADY_COVERED' WHEN 2 THEN 'DOES_NOT_TRUST' WHEN 3 THEN 'ASK_FAMILY'
-                    ELSE 'OTHER' END END,
-               (x.id + x.n) % 20 = 0, CASE WHEN (x.id + x.n) % 20 = 0 THEN 'far' END, '{now}'
+               {outcome_reason_flag}, '{now}'
         FROM (SELECT p.id, p.branch_id, g.n, coalesce(p.assigned_officer_id, bo.officer_id) AS officer_id,
                      strftime('%Y-%m-%d %H:%M:%S', p.created_at, '+' || (g.n * 9 + p.id % 7) || ' days')
                      || '.000000' AS at
@@ -462,7 +459,8 @@ def _load(loader: Loader, prospects: int, visits_per_prospect: int, branch_count
     progress(f"  {prospects:,} prospects written in {time.perf_counter() - started:.1f} s")
 
     started = time.perf_counter()
-    values = {"per": int(visits_per_prospect), "now": now, "today": today.isoformat()}
+    values = {"per": int(visits_per_prospect), "now": now, "today": today.isoformat(),
+              "outcome_reason_flag": VISIT_OUTCOME_REASON_FLAG}
     loader.execute(VISITS_SQL[dialect].format(**values))
     progress(f"  {prospects * visits_per_prospect:,} visits made in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
