@@ -1,3 +1,4 @@
+import re
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
@@ -149,6 +150,21 @@ def test_today_shows_the_most_overdue_and_links_to_all_of_them(client, db):
     everything_overdue = client.get("/prospects?overdue=1").get_data(as_text=True)
     assert f"{SHOWN_PER_LIST + 2} prospek" in everything_overdue
     assert least_overdue in everything_overdue and "Due Orang" not in everything_overdue
+
+
+def test_today_shows_the_latest_visits_of_the_day_with_their_count(client, db):
+    officer = _officer()
+    visited = [make_prospect(f"Dikunjungi {n:02d}", officer=officer, phone=None) for n in range(1, SHOWN_PER_LIST + 3)]
+    sign_in(client, officer)
+    for prospect in visited:  # logged one after the other: the last is the latest
+        assert client.post("/visits/sync", json={"id": str(uuid.uuid4()), "prospect_id": prospect.id,
+                                                 "outcome": "not_at_home"}).status_code in (200, 201)
+    page = client.get("/today").get_data(as_text=True)
+    todays_visits = page[page.index("Kunjungan tercatat hari ini"):]
+    assert f"{SHOWN_PER_LIST} terbaru dari {SHOWN_PER_LIST + 2}" in todays_visits
+    assert f"Dikunjungi {SHOWN_PER_LIST + 2:02d}" in todays_visits and "Dikunjungi 03" in todays_visits
+    assert "Dikunjungi 01" not in todays_visits and "Dikunjungi 02" not in todays_visits
+    assert re.search(r"\b\d{2}\.\d{2}</span>", todays_visits)  # the time of day, as 14.05
 
 
 def test_day_plan_orders_stops_from_the_officers_position(client, db):
