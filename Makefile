@@ -34,9 +34,12 @@ lint: install
 test: install browser lint
 	$(BIN)/pytest
 
+# Sorted, without line numbers or dates: two branches that add different strings merge without conflict.
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o crm/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output -o crm/translations/messages.pot .
 	$(BIN)/pybabel update -i crm/translations/messages.pot -d crm/translations --no-fuzzy-matching
+	sed -i -e '/^"POT-Creation-Date:/d' -e '/^"PO-Revision-Date:/d' crm/translations/messages.pot \
+		crm/translations/id/LC_MESSAGES/messages.po
 	$(BIN)/pybabel compile -d crm/translations
 
 # Benchmarks, one after the other (15 minutes or so; never part of `make test`); results: docs/PERFORMANCE.md.

@@ -34,6 +34,8 @@ class Defaults:
     SASAR_MAP_TILE_ATTRIBUTION = ""
     # Seconds a process keeps the dashboard's figures for the same branches, filter and language; 0: never.
     SASAR_DASHBOARD_CACHE_SECONDS = 0
+    # Werkzeug's password hash method; the tests set a cheap one (scrypt costs ~0.1 s per user and per sign-in).
+    SASAR_PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
 
 
 # Environment variables read on top of the defaults and instance/config.py.

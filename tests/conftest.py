@@ -1,10 +1,12 @@
 """Fixtures: an app per database (SQLite and PostgreSQL), a clean database for every test.
 
-The schema is built once per database through the real migrations; each test then starts from
-empty tables with only the reference data loaded.
+Each test run gets a PostgreSQL database of its own (made at the start, dropped at the end), so two runs
+on one machine never clobber each other. The schema is built once per database through the real
+migrations; each test then starts from empty tables with only the reference data loaded.
 """
 
 import os
+import secrets
 
 import pytest
 import sqlalchemy as sa
@@ -15,20 +17,40 @@ from crm import create_app
 from crm.extensions import db as _db
 from crm.reference import forget_place_names, load_reference_data
 
-POSTGRES_URL = os.environ.get("SASAR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# The server and a database to connect to while this run's own database is made and dropped.
+POSTGRES_SERVER_URL = os.environ.get("SASAR_TEST_POSTGRES_URL",
+                                     "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 DATABASES = ("sqlite", "postgresql")
 
 
 def postgres_unreachable_reason() -> str | None:
     try:
-        engine = sa.create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+        engine = sa.create_engine(POSTGRES_SERVER_URL, connect_args={"connect_timeout": 3})
         with engine.connect():
             pass
         engine.dispose()
     except Exception as error:  # noqa: BLE001 - any failure means the server cannot be used
-        return f"PostgreSQL at {POSTGRES_URL} is unreachable: {error.__class__.__name__}: {error}"
+        return f"PostgreSQL at {POSTGRES_SERVER_URL} is unreachable: {error.__class__.__name__}: {error}"
     return None
+
+
+def _on_postgres_server(statement: str) -> None:
+    engine = sa.create_engine(POSTGRES_SERVER_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(statement))
+    engine.dispose()
+
+
+def create_run_database() -> str:
+    """A new, empty PostgreSQL database for this test run; its URL."""
+    name = f"sasar_test_{os.getpid()}_{secrets.token_hex(3)}"
+    _on_postgres_server(f'CREATE DATABASE "{name}"')
+    return sa.make_url(POSTGRES_SERVER_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_run_database(url: str) -> None:
+    _on_postgres_server(f'DROP DATABASE IF EXISTS "{sa.make_url(url).database}" WITH (FORCE)')
 
 
 def database_url(kind: str, tmp_path_factory) -> str:
@@ -39,16 +61,7 @@ def database_url(kind: str, tmp_path_factory) -> str:
         if IN_CI:
             pytest.fail(f"{reason} (CI=true: PostgreSQL tests must run, not skip)", pytrace=False)
         pytest.skip(reason)
-    return POSTGRES_URL
-
-
-def reset_schema(url: str) -> None:
-    """Drop everything so the migrations build the schema from nothing."""
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
+    return create_run_database()
 
 
 def truncate_all(kind: str) -> None:
@@ -82,7 +95,6 @@ def database_kind(request) -> str:
 @pytest.fixture(scope="session")
 def app(database_kind, tmp_path_factory):
     url = database_url(database_kind, tmp_path_factory)
-    reset_schema(url)
     instance = tmp_path_factory.mktemp("instance")
     application = create_app({
         "TESTING": True,
@@ -90,6 +102,7 @@ def app(database_kind, tmp_path_factory):
         "SECRET_KEY": "test-secret-key-not-for-production",
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None,
+        "SASAR_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",  # scrypt's cost is for attackers, not for tests
     })
     application.instance_path = str(instance)
     application.test_client_class = IsolatedRequestClient
@@ -98,6 +111,8 @@ def app(database_kind, tmp_path_factory):
     yield application
     with application.app_context():
         _db.engine.dispose()
+    if database_kind == "postgresql":
+        drop_run_database(url)
 
 
 @pytest.fixture

@@ -3,7 +3,9 @@
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -19,8 +21,17 @@ MIN_PASSWORD_LENGTH = 10
 LOCKOUT_WINDOW = timedelta(minutes=15)
 LOCKOUT_FAILURES_PER_LOGIN = 5
 LOCKOUT_FAILURES_PER_IP = 30  # a whole office can share one address behind NAT
-# Compared against when the login is unknown, so both failures take the same time.
-_UNKNOWN_USER_HASH = generate_password_hash(secrets.token_urlsafe(16))
+
+
+def hash_password(password: str) -> str:
+    """The stored form of a password, by the method configured (scrypt unless a test asks for a cheap one)."""
+    return generate_password_hash(password, method=current_app.config["SASAR_PASSWORD_HASH_METHOD"])
+
+
+@cache
+def _unknown_user_hash(method: str) -> str:
+    """Compared against when the login is unknown, so both failures take the same time."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 @dataclass
@@ -97,7 +108,7 @@ def authenticate(login: str, password: str, *, ip: str | None = None) -> User | 
     user = find_by_login(login_key)
     _check_not_locked(login_key, user, ip, now)
     if user is None:
-        check_password_hash(_UNKNOWN_USER_HASH, password)
+        check_password_hash(_unknown_user_hash(current_app.config["SASAR_PASSWORD_HASH_METHOD"]), password)
     if user is None or not check_password_hash(user.password_hash, password) or not user.active:
         audit.record("login_failed", "login", login_key, ip=ip, branch_id=user.branch_id if user else None)
         return None
@@ -140,7 +151,7 @@ def create_user(details: AccountDetails, password: str, branch: Branch, *, actor
     details.email, details.username = normalise_login(details.email), normalise_login(details.username)
     _validate(details, None)
     check_password_policy(password)
-    user = User(branch=branch, password_hash=generate_password_hash(password))
+    user = User(branch=branch, password_hash=hash_password(password))
     _apply(user, details)
     db.session.add(user)
     db.session.flush()
@@ -161,7 +172,7 @@ def update_user(user: User, details: AccountDetails, *, actor=None, ip=None) -> 
 def set_password(user: User, password: str, *, actor=None, ip=None) -> None:
     """Change the password; every session of the user ends."""
     check_password_policy(password)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
     user.session_token = new_session_token()
     audit.record("password", "user", user.id, actor=actor, branch_id=user.branch_id, ip=ip)
 
