@@ -35,17 +35,21 @@ class Defaults:
     # Seconds a process keeps the dashboard's figures for the same branches, filter and language; 0: never.
     SASAR_DASHBOARD_CACHE_SECONDS = 0
     # Werkzeug's password hash method; the tests set a cheap one (scrypt costs ~0.1 s per user and per sign-in).
+    # The address people use, e.g. "https://sasar.example.go.id"; empty: the API document names its server by path.
+    SASAR_PUBLIC_URL = ""
+    # How many reverse proxies (nginx…) stand in front of gunicorn; their X-Forwarded-* headers are trusted.
+    SASAR_TRUSTED_PROXIES = 0
     SASAR_PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
 
 
 # Environment variables read on top of the defaults and instance/config.py.
 ENVIRONMENT_KEYS = ("DATABASE_URL", "SECRET_KEY", "SASAR_BRANCH_CODE", "SESSION_COOKIE_SECURE", "SASAR_MAP_TILE_URL",
-                    "SASAR_MAP_TILE_ATTRIBUTION")
+                    "SASAR_MAP_TILE_ATTRIBUTION", "SASAR_PUBLIC_URL")
 
 
 # Whole numbers read from the environment: the dashboard's cache, and the database connection pool of each
 # process (a gunicorn worker wants as many connections as it has threads; see README, production).
-NUMBER_KEYS = ("SASAR_DASHBOARD_CACHE_SECONDS",)
+NUMBER_KEYS = ("SASAR_DASHBOARD_CACHE_SECONDS", "SASAR_TRUSTED_PROXIES")
 POOL_KEYS = {"SASAR_DB_POOL_SIZE": "pool_size", "SASAR_DB_MAX_OVERFLOW": "max_overflow",
              "SASAR_DB_POOL_TIMEOUT": "pool_timeout", "SASAR_DB_POOL_RECYCLE": "pool_recycle"}
 

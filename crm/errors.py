@@ -4,8 +4,8 @@ Domain modules raise DomainError subclasses with a message already marked for tr
 (lazy_gettext), so the web, API and CLI each show it in the reader's language.
 """
 
-from flask import render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask import make_response, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 from crm.api.problems import problem_response
 
@@ -39,9 +39,13 @@ def init_app(app) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
         if _wants_problem_json():
-            return problem_response(error.code, error.name, error.description)
-        template = f"errors/{error.code}.html" if error.code in (403, 404, 500) else "errors/generic.html"
-        return render_template(template, error=error), error.code
+            response = problem_response(error.code, error.name, error.description)
+        else:
+            template = f"errors/{error.code}.html" if error.code in (403, 404, 500) else "errors/generic.html"
+            response = make_response(render_template(template, error=error), error.code)
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+        return response
 
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):

@@ -1,6 +1,6 @@
 """The /api/v1 blueprint and its first operations."""
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify
 from flask_login import current_user
 from pydantic import BaseModel
 
@@ -23,7 +23,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 @bp.get("/openapi.json", endpoint="openapi_document")
 def serve_openapi_document():
-    return jsonify(openapi_document(request.host_url.rstrip("/") + bp.url_prefix))
+    # Never from the request's Host header: a forged Host would put another site in generated clients.
+    return jsonify(openapi_document(current_app.config["SASAR_PUBLIC_URL"].rstrip("/") + bp.url_prefix))
 
 
 @operation(bp, "GET", "/me", summary="The user holding the token", response=MeOut, tags=("account",))

@@ -15,12 +15,12 @@ from sqlalchemy import text
 
 from crm import i18n, reference
 from crm.auth.access import allow
-from crm.auth.views import _safe_next
 from crm.extensions import db
 from crm.i18n import local_today
 from crm.main import navigation, overview
 from crm.models import Role
 from crm.prospects.stages import STAGE_LABELS
+from crm.security import safe_next
 
 bp = Blueprint("main", __name__)
 
@@ -58,14 +58,14 @@ def set_language():
         abort(400)
     if current_user.is_authenticated:
         db.session.commit()
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))
 
 
 @bp.get("/manifest.webmanifest")
 def manifest():
     body = {
         "name": "Sasar — BPJS Ketenagakerjaan Situbondo", "short_name": "Sasar",
-        "start_url": url_for("visits.today"), "scope": "/", "display": "standalone",
+        "start_url": url_for("main.home"), "scope": "/", "display": "standalone",
         "background_color": "#f4f6f5", "theme_color": "#0b6e4f", "lang": "id",
         "icons": [
             {"src": url_for("static", filename="img/icon-192.png"), "sizes": "192x192", "type": "image/png"},

@@ -1,3 +1,5 @@
+import pytest
+
 from crm.models import AuditEvent, Role, User
 from tests.factories import PASSWORD, is_signed_in, make_user, sign_in
 
@@ -31,6 +33,14 @@ def test_sign_in_keeps_only_local_next_targets(client, db):
     assert response.headers["Location"] == "/users"
     client.post("/logout")
     response = client.post("/login?next=//evil.example/x", data={"login": user.login, "password": PASSWORD})
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", ["/%09/evil.example/", "/%0a/x", "/%5C%5Cevil.example/", "/%2509/evil.example/"])
+def test_sign_in_never_leaves_the_site_through_an_encoded_next(client, db, target):
+    user = make_user(Role.ADMIN, "dimas")
+    response = client.post(f"/login?next={target}", data={"login": user.login, "password": PASSWORD})
+    assert response.status_code == 302
     assert response.headers["Location"] == "/"
 
 

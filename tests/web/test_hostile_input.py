@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from werkzeug.datastructures import ImmutableMultiDict
 
 from crm.models import Role, Stage
 from tests.factories import make_prospect, make_user, sign_in
@@ -39,3 +40,59 @@ def test_injection_attempts_in_search_fields_return_ordinary_results(client, db,
     assert client.get("/dashboard", query_string=filters).status_code == 200
     assert client.get("/api/v1/stats/funnel", query_string=filters).status_code == 401  # tokens only, no crash
     assert "Siti Aminah" in client.get("/prospects", query_string={"q": "Siti"}).get_data(as_text=True)
+
+
+MARKUP = '<a href=//evil.example>Masuk lagi</a><script>steal()</script>'
+
+
+class RecordingArgs(ImmutableMultiDict):
+    """Query parameters that remember which names a page asked for."""
+
+    asked: set[str] = set()
+
+    def get(self, key, *args, **kwargs):
+        RecordingArgs.asked.add(key)
+        return super().get(key, *args, **kwargs)
+
+    def getlist(self, key, *args, **kwargs):
+        RecordingArgs.asked.add(key)
+        return super().getlist(key, *args, **kwargs)
+
+    def __getitem__(self, key):
+        RecordingArgs.asked.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key):
+        RecordingArgs.asked.add(key)
+        return super().__contains__(key)
+
+
+def _get_pages(app):
+    for rule in app.url_map.iter_rules():
+        if "GET" in rule.methods and not rule.arguments and not rule.rule.startswith(("/static", "/api/")):
+            yield rule.rule
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.MANAGER, Role.OFFICER, Role.LIAISON])
+def test_markup_in_every_query_parameter_of_every_page_is_shown_as_text(app, client, db, monkeypatch, role):
+    user = make_user(role, agency_code="DISNAKKAN" if role is Role.LIAISON else None,
+                     kecamatan=("Panarukan",) if role is Role.OFFICER else ())
+    prospect = make_prospect("Siti Aminah", officer=user if role is Role.OFFICER else None)
+    sign_in(client, user)
+    monkeypatch.setattr(app.request_class, "parameter_storage_class", RecordingArgs)
+    pages = [*((url, {}) for url in _get_pages(app)), (f"/prospects/{prospect.id}", {}),
+             ("/visits/new", {"prospect": prospect.id})]
+    checked = set()
+    for url, needed in pages:
+        RecordingArgs.asked = set()
+        client.get(url, query_string=needed)
+        names = RecordingArgs.asked | {"next", "q", "x"}
+        response = client.get(url, query_string={**{name: MARKUP for name in names}, **needed})
+        assert response.status_code < 500, f"{url} with markup in {sorted(names)}"
+        if response.mimetype == "text/html":
+            body = response.get_data(as_text=True)
+            assert "<a href=//evil.example" not in body and "<script>steal()" not in body, \
+                f"{url}: markup rendered from one of {sorted(names)}"
+        checked |= RecordingArgs.asked
+    # the walk did reach the pages that read filters
+    assert {"page"} <= checked if role is Role.LIAISON else {"agency", "q", "stage", "page"} <= checked

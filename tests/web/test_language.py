@@ -52,6 +52,9 @@ def test_form_checks_speak_the_language_too(client, db):
 def test_language_choice_only_redirects_within_the_site(client, db):
     response = choose(client, "en", next_path="//evil.example/x")
     assert response.status_code == 302 and response.headers["Location"] == "/"
+    for encoded in ("/\t/evil.example/", "/\n/x", "/%09/evil.example/"):
+        response = choose(client, "en", next_path=encoded)
+        assert response.status_code == 302 and response.headers["Location"] == "/", encoded
 
 
 def test_signed_in_users_choice_is_kept_on_their_account(app, client, db):

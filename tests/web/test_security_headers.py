@@ -24,3 +24,34 @@ def test_map_tiles_host_is_the_only_outside_image_source():
     csp = content_security_policy({"SASAR_MAP_TILE_URL": "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"})
     assert "img-src 'self' data: https://*.tile.openstreetmap.org" in csp
     assert "img-src 'self' data:;" in content_security_policy({})
+
+
+def test_hsts_is_sent_over_https_only(client, db):
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+    assert client.get("/login", base_url="https://sasar.example").headers["Strict-Transport-Security"] \
+        == "max-age=31536000"
+
+
+def test_method_not_allowed_says_which_methods_are(client, db):
+    page = client.delete("/login")
+    assert page.status_code == 405 and set(page.headers["Allow"].split(", ")) >= {"GET", "POST"}
+    api = client.post("/api/v1/openapi.json")
+    assert api.status_code == 405 and "GET" in api.headers["Allow"].split(", ")
+    assert api.content_type == "application/problem+json"
+
+
+def test_the_api_document_never_names_the_requests_host(app, client, db, monkeypatch):
+    document = client.get("/api/v1/openapi.json", headers={"Host": "evil.example"}).get_json()
+    assert document["servers"] == [{"url": "/api/v1"}]
+    monkeypatch.setitem(app.config, "SASAR_PUBLIC_URL", "https://sasar.example.go.id/")
+    document = client.get("/api/v1/openapi.json", headers={"Host": "evil.example"}).get_json()
+    assert document["servers"] == [{"url": "https://sasar.example.go.id/api/v1"}]
+
+
+def test_the_installed_app_starts_on_the_page_every_role_may_open(client, db):
+    manifest = client.get("/manifest.webmanifest").get_json()
+    assert manifest["start_url"] == "/"
+    for role in (Role.ADMIN, Role.MANAGER, Role.LIAISON, Role.OFFICER):
+        fresh = client.application.test_client()
+        sign_in(fresh, make_user(role, agency_code="DINSOS" if role is Role.LIAISON else None))
+        assert fresh.get(manifest["start_url"], follow_redirects=True).status_code == 200, role
