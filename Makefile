@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CENTROIDS ?= ../shared/data/situbondo_desa_centroids.csv
 
-.PHONY: install run test lint browser translations bench clean
+.PHONY: install run test lint browser translations bench clean lead-files
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ run: install
 # Playwright drives Debian's chromium: Playwright's own browser download is not available here.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+# The office-format test files (tests/data/leads_dinsos.xls, .ods, .xlsm) are saved by LibreOffice; they are
+# committed, so `make test` does not need it — only making them again does.
+lead-files: install
+	@command -v soffice >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libreoffice-calc-nogui; }
+	$(BIN)/python tests/data/make_lead_files.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -262,12 +262,12 @@ def access_matrix_command(readme: Path | None):
     click.echo(f"Access table in {readme} updated.")
 
 
-@sasar.command("import-leads", help="Import an agency's lead list (CSV or XLSX): check, de-duplicate and save it. "
-                                    "The last line is the summary as JSON.")
+@sasar.command("import-leads", help="Import an agency's lead list (CSV, XLSX, XLS or ODS): check, de-duplicate and "
+                                    "save it. The last line is the summary as JSON.")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--agency", "agency_code", required=True, help="Agency code: DPMD, DISNAKER, DISNAKKAN, DINSOS.")
 @click.option("--dry-run", is_flag=True, help="Check and count only; save nothing.")
-@click.option("--sheet", default=None, help="XLSX sheet to read (default: the first).")
+@click.option("--sheet", default=None, help="Workbook sheet to read (default: the first).")
 @with_appcontext
 def import_leads_command(path: Path, agency_code: str, dry_run: bool, sheet: str | None):
     agency = reference.agency_by_code(agency_code)

@@ -14,8 +14,8 @@ class UploadForm(FlaskForm):
 
     agency = SelectField(_l("Agency"), choices=[], validate_choice=False)
     # No check of the file name here: the import reads the content, and says what it is if it is no list.
-    file = FileField(_l("Spreadsheet (CSV or XLSX)"))
-    sheet = StringField(_l("Sheet (XLSX only, if not the first)"), validators=[Optional(), Length(max=120)])
+    file = FileField(_l("Spreadsheet (CSV, Excel or LibreOffice)"))
+    sheet = StringField(_l("Sheet (workbooks only, if not the first)"), validators=[Optional(), Length(max=120)])
     pasted = TextAreaField(_l("…or paste rows copied from Excel, with the title row"),
                            validators=[Optional(), Length(max=2_000_000)], render_kw={"rows": 6})
 

@@ -1,8 +1,10 @@
-"""Reading a spreadsheet as agencies make it: CSV in any usual encoding and delimiter, or XLSX.
+"""Reading a spreadsheet as agencies make it: CSV in any usual encoding and delimiter, or a workbook
+(.xlsx, .xlsm, .xls, .ods), all workbooks through one reader, calamine.
 
-A table is read as it streams, never whole into memory: `open_table` yields its non-blank rows with
-the row numbers a spreadsheet program would show. Cells are text with surrounding spaces removed,
-except numbers from XLSX, which stay numbers so that a NIK stored as a number can be recognised.
+`open_table` yields a table's non-blank rows with the row numbers a spreadsheet program would show.
+Cells are text with surrounding spaces removed, except numbers from a workbook, which stay numbers so
+that a NIK stored as a number can be recognised. A CSV streams from the disk; a workbook's sheet is
+held by calamine in compact native form (a few dozen bytes a cell) and handed over a row at a time.
 """
 
 import codecs
@@ -11,11 +13,11 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from crm.errors import Invalid
 
@@ -36,7 +38,7 @@ class Unreadable(Invalid):
 class Table:
     """An open table: what it is, and its non-blank rows as (row number, cells)."""
 
-    format: str  # "csv" or "xlsx"
+    format: str  # "csv", or the workbook's kind: "xlsx", "xls" or "ods"
     rows: Iterator[tuple[int, list[Cell]]]
     encoding: str | None = None
     delimiter: str | None = None
@@ -44,8 +46,13 @@ class Table:
     sheet_names: list[str] = field(default_factory=list)
 
 
+WORKBOOK_FORMATS = ("xlsx", "xls", "ods")
+_NOT_A_SPREADSHEET = _l("This is not a spreadsheet. Upload a CSV file or an Excel or LibreOffice workbook "
+                        "(.xlsx, .xls, .ods).")
+
+
 def detect_format(path: Path) -> str:
-    """`csv` or `xlsx` from the file's first bytes (not its name), or Unreadable."""
+    """`csv`, `xlsx` (also .xlsm), `xls` or `ods` from the file's first bytes (not its name), or Unreadable."""
     with open(path, "rb") as handle:
         head = handle.read(8192)
     if not head:
@@ -53,12 +60,11 @@ def detect_format(path: Path) -> str:
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(path)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise Unreadable(_l("This is an old Excel file (.xls). Open it in Excel or LibreOffice and save it as "
-                            "Excel Workbook (.xlsx) or CSV, then upload that."))
+        return "xls"  # an Excel 97–2003 workbook (or a password-protected one, which calamine refuses)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "csv"
     if b"\x00" in head or head.startswith(b"%PDF"):
-        raise Unreadable(_l("This is not a spreadsheet. Upload a CSV or XLSX file."))
+        raise Unreadable(_NOT_A_SPREADSHEET)
     return "csv"
 
 
@@ -69,12 +75,11 @@ def _zip_kind(path: Path) -> str:
             if "xl/workbook.xml" in names:
                 return "xlsx"
             if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype"):
-                raise Unreadable(_l("This is a LibreOffice spreadsheet (.ods). Save it as Excel Workbook (.xlsx) "
-                                    "or CSV, then upload that."))
-    except zipfile.BadZipFile:
-        raise Unreadable(_l("The XLSX file is damaged or incomplete; save it again and upload the new copy.")) \
+                return "ods"
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise Unreadable(_l("The workbook is damaged or incomplete; save it again and upload the new copy.")) \
             from None
-    raise Unreadable(_l("This is not a spreadsheet. Upload a CSV or XLSX file."))
+    raise Unreadable(_NOT_A_SPREADSHEET)
 
 
 def detect_encoding(path: Path) -> str:
@@ -131,42 +136,46 @@ def _csv_rows(handle, delimiter: str) -> Iterator[tuple[int, list[Cell]]]:
             yield number, cells
 
 
-def _xlsx_cell(value) -> Cell:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
+def _workbook_cell(value) -> Cell:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < 1e18 else value
+    if isinstance(value, int):
         return value
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
     if isinstance(value, date | time):
         return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
     return str(value).strip()
 
 
-def _xlsx_rows(sheet) -> Iterator[tuple[int, list[Cell]]]:
-    rows = enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
+def _sheet_rows(sheet) -> Iterator[tuple[int, list[Cell]]]:
+    # calamine gives every row from the sheet's first (blank ones too, so the count is the row number),
+    # its cells from the first column holding anything; numbers are floats, text is text.
+    rows = enumerate(sheet.iter_rows(), start=1)
+    cell = _workbook_cell
     while True:
         try:
             number, row = next(rows)
         except StopIteration:
             return
         except Exception:  # noqa: BLE001 - a damaged sheet fails in many ways; all mean the same to the user
-            raise Unreadable(_l("The XLSX file is damaged; save it again in Excel or LibreOffice and upload the "
+            raise Unreadable(_l("The workbook is damaged; save it again in Excel or LibreOffice and upload the "
                                 "new copy.")) from None
-        cells = [_xlsx_cell(value) for value in row]
+        cells = [value.strip() if value.__class__ is str else cell(value) for value in row]
         while cells and cells[-1] == "":
             cells.pop()
-        if any(cell != "" for cell in cells):
+        if cells:
             yield number, cells
 
 
 @contextmanager
 def open_table(path: Path, *, sheet: str | None = None) -> Iterator[Table]:
-    """Open a CSV or XLSX file for reading its rows; `sheet` chooses an XLSX sheet (default: the first)."""
+    """Open a CSV file or a workbook for reading its rows; `sheet` chooses a workbook's sheet (default: the
+    first one shown)."""
     kind = detect_format(path)
     if kind == "csv":
         encoding = detect_encoding(path)
@@ -176,27 +185,39 @@ def open_table(path: Path, *, sheet: str | None = None) -> Iterator[Table]:
             yield Table("csv", _csv_rows(handle, delimiter), encoding=encoding, delimiter=delimiter)
         return
     with _open_workbook(path) as workbook:
-        names = list(workbook.sheetnames)
+        names = sheet_names(workbook)
         if sheet and sheet not in names:
             raise Unreadable(_l("The workbook has no sheet “%(sheet)s”; its sheets are: %(sheets)s.",
                                 sheet=sheet, sheets=", ".join(names)))
         if not names:
             raise Unreadable(_l("The workbook has no sheets."))
-        chosen = workbook[sheet or names[0]]
-        if hasattr(chosen, "reset_dimensions"):
-            chosen.reset_dimensions()  # some programs write a wrong size; read every cell there is
-        yield Table("xlsx", _xlsx_rows(chosen), sheet=chosen.title, sheet_names=names)
+        chosen = sheet or names[0]
+        yield Table(kind, _sheet_rows(_load_sheet(workbook, chosen)), sheet=chosen, sheet_names=names)
+
+
+def sheet_names(workbook: CalamineWorkbook) -> list[str]:
+    """The worksheets a person sees, in the workbook's order (hidden ones and chart sheets left out)."""
+    return [meta.name for meta in workbook.sheets_metadata
+            if meta.visible == SheetVisibleEnum.Visible and meta.typ == SheetTypeEnum.WorkSheet]
+
+
+def _load_sheet(workbook: CalamineWorkbook, name: str):
+    try:
+        return workbook.get_sheet_by_name(name)
+    except Exception:  # noqa: BLE001 - as for opening: a damaged sheet, whatever calamine calls it
+        raise Unreadable(_l("The sheet “%(sheet)s” cannot be read; it may be damaged. Save the workbook again "
+                            "in Excel or LibreOffice and upload the new copy.", sheet=name)) from None
 
 
 @contextmanager
 def _open_workbook(path: Path):
-    # An open file rather than the path: stored files are named by checksum, and openpyxl refuses a path
-    # that does not end in .xlsx. In read-only mode the file must stay open while the rows are read.
+    # An open file rather than the path: stored files are named by checksum, and calamine would choose
+    # the format by the name's extension; from a file it looks at the content.
     with open(path, "rb") as handle:
         try:
-            workbook = load_workbook(handle, read_only=True, data_only=True)
-        except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file; all mean the same here
-            raise Unreadable(_l("The XLSX file could not be opened; it may be damaged or password-protected. "
+            workbook = CalamineWorkbook.from_filelike(handle)
+        except Exception:  # noqa: BLE001 - calamine raises many kinds for a damaged file; all mean the same here
+            raise Unreadable(_l("The workbook could not be opened; it may be damaged or password-protected. "
                                 "Save it again in Excel or LibreOffice and upload the new copy.")) from None
         try:
             yield workbook

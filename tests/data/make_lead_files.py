@@ -1,16 +1,23 @@
 """Makes the lead-list files the tests read, shaped the way agencies send them.
 
-    .venv/bin/python tests/data/make_lead_files.py
+    .venv/bin/python tests/data/make_lead_files.py     (or `make lead-files`, which installs LibreOffice first)
 
 - leads_disnakkan.csv: Excel's "CSV (semicolon)" as saved on an Indonesian Windows PC — Windows-1252,
   a title line above the column titles, blank lines, `Siti Ma’rifah` (a curly apostrophe) and
   `Pak Jamalûddin`, a NIK mangled to `3.51204E+15`, and the usual mistakes.
 - leads_dinsos.xlsx: a workbook typed in Excel — NIKs typed as numbers (numeric cells), a phone number
   that lost its leading 0, a blank row, odd column titles, and a second sheet.
+- leads_dinsos.xls / .ods / .xlsm: the same workbook saved by LibreOffice (headless `soffice --convert-to`)
+  as an Excel 97–2003 workbook, its own OpenDocument spreadsheet, and an Excel macro-enabled workbook —
+  the formats offices still save in. LibreOffice writes them as it writes any office's file: the numeric
+  NIKs stay numbers, and in the .xlsm the 16-digit one is cut to 15 significant digits, as Excel does.
 The files are committed; run this again only to change them.
 """
 
 import csv
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -80,7 +87,27 @@ def write_dinsos_xlsx(path: Path) -> None:
     workbook.save(path)
 
 
+OFFICE_FORMATS = {"xls": "xls:MS Excel 97", "ods": "ods:calc8", "xlsm": "xlsm:Calc MS Excel 2007 VBA XML"}
+
+
+def save_as_office_formats(source: Path) -> list[Path]:
+    """`source` saved by LibreOffice in each of OFFICE_FORMATS, beside it."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise SystemExit("LibreOffice is needed: apt-get install -y libreoffice-calc-nogui (or `make lead-files`)")
+    written = []
+    with tempfile.TemporaryDirectory() as profile:
+        for suffix, target in OFFICE_FORMATS.items():
+            # A profile of its own, so that a LibreOffice already open elsewhere does not take the job.
+            subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+                            target, "--outdir", str(source.parent), str(source)], check=True, timeout=300,
+                           capture_output=True)
+            written.append(source.with_suffix(f".{suffix}"))
+    return written
+
+
 if __name__ == "__main__":
     write_disnakkan_csv(HERE / "leads_disnakkan.csv")
     write_dinsos_xlsx(HERE / "leads_dinsos.xlsx")
-    print("wrote leads_disnakkan.csv and leads_dinsos.xlsx")
+    others = save_as_office_formats(HERE / "leads_dinsos.xlsx")
+    print("wrote leads_disnakkan.csv, leads_dinsos.xlsx and", ", ".join(path.name for path in others))

@@ -86,7 +86,7 @@ def test_dates_in_xlsx_become_readable_text(tmp_path):
 
 @pytest.mark.parametrize(("content", "why"), [
     (b"", "empty"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old Excel file"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "damaged"),
     (b"%PDF-1.4\n" + b"\x00" * 100, "not a spreadsheet"),
     (b"PK\x03\x04garbage", "damaged"),
 ])
@@ -96,14 +96,45 @@ def test_a_file_that_cannot_be_read_says_why(tmp_path, content, why):
     assert why in str(caught.value.message)
 
 
-def test_a_libreoffice_spreadsheet_is_asked_to_be_saved_as_xlsx(tmp_path):
+def test_a_damaged_libreoffice_spreadsheet_says_so(tmp_path):
     import zipfile
     path = tmp_path / "list.ods"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         archive.writestr("content.xml", "<x/>")
-    with pytest.raises(Unreadable, match="ods"):
+    with pytest.raises(Unreadable, match="damaged"):
         rows_of(path)
+
+
+@pytest.mark.parametrize(("suffix", "kind"), [(".xls", "xls"), (".ods", "ods"), (".xlsm", "xlsx")])
+def test_every_office_format_is_read_alike_with_numbers_kept_as_numbers(suffix, kind):
+    # Saved by LibreOffice (tests/data/make_lead_files.py); the name does not matter, the content does.
+    table, rows = rows_of(DATA / f"leads_dinsos{suffix}")
+    assert table.format == kind and table.sheet == "KPM 2024" and table.sheet_names == ["KPM 2024", "Tambahan"]
+    by_number = dict(rows)
+    assert [number for number, _ in rows] == [1, 3, 4, 5, 7, 8]  # the title, the header, the rows, as shown
+    assert isinstance(by_number[4][2], int) and str(by_number[4][2]).startswith("35120744057")
+    assert by_number[5][2] == "3512074606750002" and by_number[8][1] == "Sugeng"
+    assert by_number[4][3] == 81234500001  # a phone typed as a number, its 0 lost
+
+
+def test_a_table_placed_lower_and_further_right_keeps_the_row_numbers_the_sheet_shows(tmp_path):
+    workbook = Workbook()
+    workbook.active["C3"], workbook.active["D3"] = "Nama", "NIK"
+    workbook.active["C5"], workbook.active["D5"] = "Ahmad", "3512064507850003"
+    workbook.save(tmp_path / "lower.xlsx")
+    _, rows = rows_of(tmp_path / "lower.xlsx")
+    assert rows == [(3, ["Nama", "NIK"]), (5, ["Ahmad", "3512064507850003"])]
+
+
+def test_hidden_sheets_are_not_offered(tmp_path):
+    workbook = Workbook()
+    workbook.active.title = "Data"
+    workbook.active.append(["Nama"])
+    workbook.create_sheet("Rumus").sheet_state = "hidden"
+    workbook.save(tmp_path / "hidden.xlsx")
+    table, _ = rows_of(tmp_path / "hidden.xlsx")
+    assert table.sheet_names == ["Data"]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

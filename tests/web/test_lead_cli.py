@@ -49,7 +49,7 @@ def test_an_unknown_agency_or_an_unreadable_file_fails_with_one_line(runner, db,
     broken.write_bytes(b"PK\x03\x04 not really a workbook")
     result = runner.invoke(args=["sasar", "import-leads", str(broken), "--agency", "DPMD"])
     assert result.exit_code != 0
-    assert result.output.strip().splitlines() == ["Error: cannot import list.xlsx: The XLSX file is damaged or "
+    assert result.output.strip().splitlines() == ["Error: cannot import list.xlsx: The workbook is damaged or "
                                                   "incomplete; save it again and upload the new copy."]
     assert "Traceback" not in result.output
     assert db.session.scalar(select(func.count()).select_from(LeadBatch)) == 0

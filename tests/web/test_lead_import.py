@@ -152,8 +152,13 @@ def test_a_very_similar_name_in_the_same_desa_is_saved_and_flagged_with_the_cand
     assert row.candidate.name == "Busiri" and row.prospect.name == "Busirih"
 
 
-def test_numeric_nik_cells_of_an_xlsx_are_refused_and_text_ones_kept(app, db):
-    result = run_import(app, db, XLSX_FILE, agency_code="DINSOS")
+# The same workbook as Excel 2007+, and as LibreOffice saves it for offices: .xls, .ods, .xlsm.
+OFFICE_FILES = [XLSX_FILE, *(XLSX_FILE.with_suffix(suffix) for suffix in (".xls", ".ods", ".xlsm"))]
+
+
+@pytest.mark.parametrize("path", OFFICE_FILES, ids=lambda path: path.suffix)
+def test_numeric_nik_cells_of_every_office_format_are_refused_and_text_ones_kept(app, db, path):
+    result = run_import(app, db, path, agency_code="DINSOS")
     assert (result.rows, result.created, result.invalid) == (4, 2, 2)
     reasons = {row.row_number: row.reasons[0]["code"] for row in db.session.scalars(select(LeadRow))}
     assert reasons == {4: "nik_spreadsheet_number", 7: "nik_spreadsheet_number"}
@@ -163,8 +168,9 @@ def test_numeric_nik_cells_of_an_xlsx_are_refused_and_text_ones_kept(app, db):
     assert saved["Sugeng"].sector is Sector.TRANSPORT
 
 
-def test_another_sheet_can_be_imported(app, db):
-    result = run_import(app, db, XLSX_FILE, agency_code="DINSOS", sheet="Tambahan")
+@pytest.mark.parametrize("path", OFFICE_FILES, ids=lambda path: path.suffix)
+def test_another_sheet_can_be_imported(app, db, path):
+    result = run_import(app, db, path, agency_code="DINSOS", sheet="Tambahan")
     assert (result.rows, result.created) == (2, 2)
     assert db.session.get(LeadBatch, result.batch_id).sheet_name == "Tambahan"
 
@@ -263,10 +269,14 @@ def test_a_file_over_the_size_cap_is_refused_with_the_size(app, db, tmp_path):
 
 
 def test_a_file_that_is_not_a_spreadsheet_is_answered_with_why(app, db, tmp_path):
-    old_excel = tmp_path / "list.xls"
-    old_excel.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
-    with pytest.raises(Unreadable, match=r"old Excel file \(\.xls\)"):
-        run_import(app, db, old_excel)
+    broken_excel = tmp_path / "list.xls"
+    broken_excel.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
+    with pytest.raises(Unreadable, match="damaged or password-protected"):
+        run_import(app, db, broken_excel)
+    pdf = tmp_path / "list.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n" + b"\x00" * 100)
+    with pytest.raises(Unreadable, match=r"not a spreadsheet.*\.xls, \.ods"):
+        run_import(app, db, pdf)
 
 
 def test_a_list_without_a_name_column_says_which_columns_it_has(app, db, tmp_path):

@@ -66,6 +66,13 @@ def test_the_error_file_can_be_downloaded(client, db, ratna):
     assert text.splitlines()[0].endswith(";Reason") and "3.51204E+15" in text
 
 
+@pytest.mark.parametrize("suffix", [".xls", ".ods"])
+def test_an_excel_97_or_libreoffice_workbook_is_previewed_like_any_list(client, db, ratna, suffix):
+    batch = db.session.get(LeadBatch, batch_id_of(upload(client, DATA / f"leads_dinsos{suffix}")))
+    assert (batch.file_format, batch.sheet_name, batch.rows_total, batch.invalid_count) == (suffix[1:], "KPM 2024",
+                                                                                            4, 2)
+
+
 def test_rows_pasted_from_a_spreadsheet_are_read_as_a_list(client, db, ratna):
     pasted = "Nama\tNIK\tNo HP\tDesa\nBusiri\t3512064102900004\t085711112222\tTanjung Kamal\n"
     response = client.post("/leads/new", data={"pasted": pasted})
@@ -94,11 +101,11 @@ def test_a_list_without_a_name_column_asks_for_the_mapping_first(client, db, rat
 
 
 def test_a_file_that_cannot_be_read_is_answered_on_the_form(client, db, ratna, tmp_path):
-    path = tmp_path / "old.xls"
+    path = tmp_path / "broken.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
     response = upload(client, path)
     assert response.status_code == 200
-    assert "old Excel file (.xls)" in response.get_data(as_text=True)
+    assert "may be damaged or password-protected" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(LeadBatch)) == 0
 
 
