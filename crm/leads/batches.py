@@ -20,6 +20,7 @@ from crm import audit
 from crm.errors import Conflict, NotFound
 from crm.extensions import db
 from crm.leads.mapping import TEMPLATE_HEADERS, LeadField
+from crm.leads.reading import WORKBOOK_FORMATS
 from crm.leads.validation import problem_from_dict
 from crm.models import (
     BatchStatus,
@@ -214,21 +215,26 @@ def _invalid_rows(batch: LeadBatch):
         offset += len(rows)
 
 
+ERROR_FILE_SUFFIX = "perlu diperbaiki"  # the file's name is Indonesian, as the branch and its agencies speak
+
+
 def error_file(batch: LeadBatch) -> Download:
-    """The rows that were refused, with their original columns and one more saying why, in the format the
-    list came in (XLSX stays XLSX, with the NIK column as text; CSV keeps its delimiter), to fix and send again."""
-    header = [str(title) for title in (batch.header or [])]
+    """The rows that were refused, to fix and send again: first the row's number in the sheet the liaison
+    sent (so she finds it in her own file), then the original columns, then one more saying why. A workbook's
+    rows come back as XLSX (the NIK column as text), a CSV's as CSV with its delimiter. Named
+    "<the file's name> - perlu diperbaiki"."""
+    header = [gettext("Row")] + [str(title) for title in (batch.header or [])]
     reason_title = gettext("Reason")
-    nik_columns = {index for index, name in enumerate(batch.column_mapping or []) if name == LeadField.NIK.value}
+    nik_columns = {index + 1 for index, name in enumerate(batch.column_mapping or []) if name == LeadField.NIK.value}
     width = len(header)
     rows = []
     for row in _invalid_rows(batch):
-        cells = list(row.cells or [])
+        cells = [row.row_number, *(row.cells or [])]
         width = max(width, len(cells))
         rows.append((cells, "; ".join(str(problem_from_dict(reason)) for reason in row.reasons or [])))
     header = header + [""] * (width - len(header)) + [reason_title]
-    stem = f"{_stem(batch)} - {gettext('to fix')}"
-    if batch.file_format == "xlsx":
+    stem = f"{_stem(batch)} - {ERROR_FILE_SUFFIX}"
+    if batch.file_format in WORKBOOK_FORMATS:
         return Download(_xlsx([header] + [cells + [""] * (width - len(cells)) + [reason] for cells, reason in rows],
                               text_columns=nik_columns), f"{stem}.xlsx", XLSX_MIME)
     out = io.StringIO()

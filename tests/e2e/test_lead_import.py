@@ -62,14 +62,15 @@ def test_a_liaison_uploads_a_list_checks_the_preview_saves_it_and_downloads_the_
     with page.expect_download() as waiting:
         page.locator("#error-file").click()
     download = waiting.value
-    assert download.suggested_filename.endswith(".csv")
+    assert download.suggested_filename == "leads_disnakkan - perlu diperbaiki.csv"
     with open(download.path(), encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(io.StringIO(handle.read()), delimiter=";"))
-    assert rows[0] == ["No", "Nama Lengkap", "No KTP", "No. Telp", "Alamat", "Desa/Kel", "Kecamatan", "Pekerjaan",
-                       "Reason"]
+    assert rows[0] == ["Row", "No", "Nama Lengkap", "No KTP", "No. Telp", "Alamat", "Desa/Kel", "Kecamatan",
+                       "Pekerjaan", "Reason"]
     assert len(rows) == 1 + 7
-    by_name = {row[1]: row for row in rows[1:]}
-    assert by_name["Moh. Hasan"][2] == "3.51204E+15" and "Format the column as Text" in by_name["Moh. Hasan"][-1]
+    by_name = {row[2]: row for row in rows[1:]}
+    assert by_name["Moh. Hasan"][0] == "6"  # the row of her own sheet, as the preview showed it
+    assert by_name["Moh. Hasan"][3] == "3.51204E+15" and "Format the column as Text" in by_name["Moh. Hasan"][-1]
     assert by_name["Abdul Rahman"][-1] == "No KTP: a NIK is 16 digits; this one has 15."
     assert by_name[""][-1] == "Nama Lengkap: the name is empty."
 

@@ -193,17 +193,19 @@ def test_a_dry_run_counts_and_saves_nothing(app, db):
 def test_the_error_file_has_the_original_columns_and_a_reason_and_can_be_sent_again_once_fixed(app, db, tmp_path):
     result = run_import(app, db, CSV_FILE)
     download = batches.error_file(db.session.get(LeadBatch, result.batch_id))
-    assert download.filename.endswith(".csv")
+    assert download.filename == "leads_disnakkan - perlu diperbaiki.csv"
     lines = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig")), delimiter=";"))
-    assert lines[0] == ["No", "Nama Lengkap", "No KTP", "No. Telp", "Alamat", "Desa/Kel", "Kecamatan", "Pekerjaan",
-                        "Reason"]
+    assert lines[0] == ["Row", "No", "Nama Lengkap", "No KTP", "No. Telp", "Alamat", "Desa/Kel", "Kecamatan",
+                        "Pekerjaan", "Reason"]
     assert len(lines) == 8
-    by_name = {line[1]: line for line in lines[1:]}
-    assert by_name["Moh. Hasan"][2] == "3.51204E+15" and "Format the column as Text" in by_name["Moh. Hasan"][-1]
+    by_name = {line[2]: line for line in lines[1:]}
+    # The row as the agency's own sheet numbers it: a title line and a blank one above the header (row 3).
+    assert by_name["Moh. Hasan"][0] == "6" and by_name["Abdul Rahman"][0] == "7"
+    assert by_name["Moh. Hasan"][3] == "3.51204E+15" and "Format the column as Text" in by_name["Moh. Hasan"][-1]
     assert by_name["Abdul Rahman"][-1] == "No KTP: a NIK is 16 digits; this one has 15."
 
-    by_name["Moh. Hasan"][2] = "3512044507850009"
-    by_name["Abdul Rahman"][2] = "3512061203780010"
+    by_name["Moh. Hasan"][3] = "3512044507850009"
+    by_name["Abdul Rahman"][3] = "3512061203780010"
     fixed = write_csv(tmp_path, [lines[0], by_name["Moh. Hasan"], by_name["Abdul Rahman"]], name="fixed.csv")
     again = run_import(app, db, fixed)
     assert (again.created, again.invalid) == (2, 0)
@@ -212,12 +214,21 @@ def test_the_error_file_has_the_original_columns_and_a_reason_and_can_be_sent_ag
 def test_the_error_file_of_an_xlsx_list_is_an_xlsx_with_the_nik_column_as_text(app, db):
     result = run_import(app, db, XLSX_FILE, agency_code="DINSOS")
     download = batches.error_file(db.session.get(LeadBatch, result.batch_id))
-    assert download.filename.endswith(".xlsx")
+    assert download.filename == "leads_dinsos - perlu diperbaiki.xlsx"
     sheet = load_workbook(io.BytesIO(download.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][-1] == "Reason" and rows[0][2] == "NIK KTP"
-    assert [row[1] for row in rows[1:]] == ["Rukmini", "Endang Wahyuni"]
-    assert sheet["C2"].number_format == "@"
+    assert rows[0][0] == "Row" and rows[0][-1] == "Reason" and rows[0][3] == "NIK KTP"
+    assert [(row[0], row[2]) for row in rows[1:]] == [(4, "Rukmini"), (7, "Endang Wahyuni")]
+    assert sheet["D2"].number_format == "@"
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods"])
+def test_the_error_file_of_an_old_excel_or_libreoffice_workbook_is_an_xlsx(app, db, suffix):
+    result = run_import(app, db, XLSX_FILE.with_suffix(suffix), agency_code="DINSOS")
+    download = batches.error_file(db.session.get(LeadBatch, result.batch_id))
+    assert download.filename == "leads_dinsos - perlu diperbaiki.xlsx"
+    rows = list(load_workbook(io.BytesIO(download.content)).active.iter_rows(values_only=True))
+    assert [(row[0], row[2]) for row in rows[1:]] == [(4, "Rukmini"), (7, "Endang Wahyuni")]
 
 
 def test_withdrawing_removes_the_untouched_leads_and_keeps_the_visited_ones(app, db, tmp_path):
