@@ -1,5 +1,7 @@
-"""A believable Situbondo demo: people of every role, ~2,000 prospects across stages, visits,
-registrations and the 2024 target. Deterministic for a given seed, apart from the passwords."""
+"""A believable Situbondo demo that lives in the present: people of every role and the twelve months up
+to today — ~2,000 prospects arriving every month in agencies' lists, visits (some flagged) and
+registrations (some lapsed) through today, last year's and this year's targets. Deterministic for a
+given seed and day, apart from the passwords."""
 
 import random
 import uuid
@@ -11,6 +13,7 @@ from sqlalchemy import select
 from crm import reference
 from crm.auth import accounts
 from crm.extensions import db
+from crm.i18n import local_now, local_timezone
 from crm.models import (
     BatchSource,
     BatchStatus,
@@ -20,6 +23,7 @@ from crm.models import (
     Outcome,
     ParticipantStatus,
     Payer,
+    PositionSource,
     Programme,
     Prospect,
     Region,
@@ -33,7 +37,12 @@ from crm.models import (
 )
 from crm.registrations import contributions
 
-TARGET_YEAR, TARGET_PARTICIPANTS, TARGET_BASELINE = 2024, 23_000, 20_797
+# Last year's target over the branch's 2023 close (shared/DOMAIN.md); this year's target is set
+# over where last year ended in the demo's own figures.
+LAST_YEAR_TARGET, LAST_YEAR_BASELINE = 23_000, 20_797
+THIS_YEAR_TARGET = 24_000
+MONTHS_SHOWN = 12
+FLAGGED_SHARE, LAPSED_SHARE = 0.06, 0.1
 
 MALE = ("Ahmad", "Moh.", "Abdul", "Slamet", "Sutrisno", "Hasan", "Imam", "Samsul", "Agus", "Bambang", "Rudi",
         "Sugeng", "Suparman", "Joko", "Yusuf", "Hori", "Sahri", "Junaidi", "Fathor", "Busiri", "Sunarto",
@@ -120,8 +129,19 @@ def _name(rng: random.Random) -> str:
     return f"{first} {rng.choice(FAMILY)}".strip()
 
 
-def _moment(day: date, rng: random.Random) -> datetime:
-    return datetime.combine(day, time(rng.randint(1, 9), rng.randint(0, 59)), tzinfo=UTC)
+def _moment(day: date, rng: random.Random, now: datetime) -> datetime:
+    """A working-hours moment (08.00–17.00 WIB) of `day`, never later than now."""
+    moment = datetime.combine(day, time(rng.randint(1, 9), rng.randint(0, 59)), tzinfo=UTC)
+    return min(moment, now)
+
+
+def _month_starts(today: date, months: int) -> list[date]:
+    """The first days of the `months` months that end with today's."""
+    starts, first = [], today.replace(day=1)
+    for _ in range(months):
+        starts.append(first)
+        first = (first - timedelta(days=1)).replace(day=1)
+    return starts[::-1]
 
 
 def _outcomes_for(stage: Stage, rng: random.Random) -> list[Outcome]:
@@ -152,24 +172,26 @@ def _create_people(branch) -> tuple[list[DemoLogin], dict]:
 
 
 def seed_demo(prospect_count: int = 2000, seed: int = 2024, today: date | None = None) -> DemoResult:
-    """Fill an empty branch with demo data; the caller commits."""
+    """Fill an empty branch with the twelve months up to `today` (the branch's today); the caller commits."""
     rng = random.Random(seed)
-    today = today or date.today()
+    tz, clock = local_timezone(), local_now()
+    today = today or clock.date()
+    # Nothing happens later than now; on another day than today, later than its evening.
+    now = (clock if clock.date() == today else datetime.combine(today, time(21), tzinfo=tz)).astimezone(UTC)
     branch = reference.branch_by_code("SBO")
     logins, officers = _create_people(branch)
     desas = list(db.session.scalars(select(Region).where(Region.branch_id == branch.id,
                                                          Region.level == RegionLevel.DESA)))
-    year_start, year_end = date(TARGET_YEAR, 1, 1), date(TARGET_YEAR, 12, 31)
-    db.session.add(Target(branch=branch, year=TARGET_YEAR, participants=TARGET_PARTICIPANTS,
-                          baseline=TARGET_BASELINE))
 
+    # Each agency hands over a list every month; the month under way's list came in on its first days.
     batches = {}
-    for agency in reference.agencies():
-        for month in (2, 5, 8):
+    for first in _month_starts(today, MONTHS_SHOWN):
+        arrived = min(first.replace(day=3), today)
+        for agency in reference.agencies():
             batches.setdefault(agency.code, []).append(LeadBatch(
                 branch=branch, agency=agency, source=BatchSource.DEMO, status=BatchStatus.COMMITTED,
-                filename=f"daftar_{agency.code.lower()}_{TARGET_YEAR}_{month:02d}.xlsx",
-                created_at=datetime(TARGET_YEAR, month, 3, 2, tzinfo=UTC)))
+                filename=f"daftar_{agency.code.lower()}_{first:%Y_%m}.xlsx",
+                created_at=_moment(arrived, rng, now), committed_at=_moment(arrived, rng, now)))
     db.session.add_all(b for group in batches.values() for b in group)
     db.session.flush()
 
@@ -185,7 +207,7 @@ def seed_demo(prospect_count: int = 2000, seed: int = 2024, today: date | None =
         stage = rng.choices(stages, weights)[0]
         officer = officers[desa.parent_id]
         has_nik = rng.random() < 0.85
-        added = batch.created_at.date()
+        added = batch.created_at.astimezone(tz).date()
         prospect = Prospect(
             branch=branch, name=_name(rng), nik=_nik(rng, desa.parent.code, used_nik) if has_nik else None,
             phone=_phone(rng, used_phone) if (not has_nik or rng.random() < 0.8) else None,
@@ -197,46 +219,76 @@ def seed_demo(prospect_count: int = 2000, seed: int = 2024, today: date | None =
             latitude=desa.latitude, longitude=desa.longitude, created_at=batch.created_at,
             consent_basis=ConsentBasis.PUBLIC_TASK, consent_agency=batch.agency, consent_date=added,
         )
+        batch.rows_total += 1
+        batch.created_count += 1
         day = added
         for outcome in _outcomes_for(stage, rng):
-            day = min(day + timedelta(days=rng.randint(3, 30)), year_end)
-            visits.append(Visit(
-                client_uuid=uuid.UUID(int=rng.getrandbits(128)), branch=branch, prospect=prospect,
-                officer=officer, visited_at=_moment(day, rng), outcome=outcome,
-                decline_reason=rng.choice(list(DeclineReason)) if outcome is Outcome.NOT_INTERESTED else None,
-                latitude=desa.latitude, longitude=desa.longitude, accuracy_m=rng.choice((8.0, 15.0, 40.0)),
-            ))
-        prospect.stage_changed_at = _moment(day, rng)
+            day = min(day + timedelta(days=rng.randint(2, 20)), today)
+            visits.append(_visit(rng, prospect, officer, outcome, _moment(day, rng, now), desa))
+        prospect.stage_changed_at = _moment(day, rng, now)
         if stage in (Stage.CONTACTED, Stage.VISITED, Stage.INTERESTED):
             prospect.next_follow_up = today + timedelta(days=rng.randint(-4, 10))
         if stage is Stage.REGISTERED:
-            registrations.append(_registration(rng, prospect, officer, day, used_kpj, year_start, rate_table))
+            registrations.append(_registration(rng, prospect, officer, day, used_kpj, today, rate_table))
         prospects.append(prospect)
     db.session.add_all(prospects)
     db.session.add_all(visits)
     db.session.add_all(registrations)
+    _set_targets(branch, today.year, registrations)
     db.session.flush()
     return DemoResult(logins, len(prospects), len(visits), len(registrations))
 
 
-def _registration(rng, prospect, officer, day, used_kpj, year_start, rate_table) -> Registration:
+def _visit(rng, prospect, officer, outcome, visited_at, desa) -> Visit:
+    """A visit at the prospect's desa; a few are flagged, as the field's phones make them."""
+    visit = Visit(
+        client_uuid=uuid.UUID(int=rng.getrandbits(128)), branch=prospect.branch, prospect=prospect,
+        officer=officer, visited_at=visited_at, outcome=outcome,
+        decline_reason=rng.choice(list(DeclineReason)) if outcome is Outcome.NOT_INTERESTED else None,
+        latitude=desa.latitude, longitude=desa.longitude, accuracy_m=rng.choice((8.0, 15.0, 40.0)),
+        position_source=PositionSource.GPS, distance_m=rng.choice((40.0, 120.0, 350.0)),
+    )
+    if rng.random() < FLAGGED_SHARE:
+        visit.flagged = True
+        visit.flag_reason = rng.choice(("far", "poor_fix", "no_fix"))
+        if visit.flag_reason == "far":
+            visit.distance_m = float(rng.randint(2_500, 9_000))
+        elif visit.flag_reason == "poor_fix":
+            visit.accuracy_m = float(rng.randint(600, 1_500))
+        else:
+            visit.latitude = visit.longitude = visit.accuracy_m = visit.position_source = visit.distance_m = None
+    return visit
+
+
+def _set_targets(branch, year: int, registrations: list[Registration]) -> None:
+    """Last year's target over the 2023 close, this year's over where last year ended."""
+    registered = sum(r.registered_on.year == year - 1 for r in registrations)
+    lapsed = sum(r.status_changed_on is not None and r.status_changed_on.year == year - 1 for r in registrations)
+    closed = LAST_YEAR_BASELINE + registered - lapsed
+    db.session.add_all([
+        Target(branch=branch, year=year - 1, participants=LAST_YEAR_TARGET, baseline=LAST_YEAR_BASELINE),
+        Target(branch=branch, year=year, participants=THIS_YEAR_TARGET, baseline=closed),
+    ])
+
+
+def _registration(rng, prospect, officer, day, used_kpj, today, rate_table) -> Registration:
     while (kpj := f"{rng.randint(0, 99_999_999_999):011d}") in used_kpj:
         pass
     used_kpj.add(kpj)
     income = rng.choice((1_000_000, 1_000_000, 1_500_000, 2_000_000, 2_750_000))
     jht = rng.random() < 0.3
     payer = rng.choices(list(Payer), (60, 10, 15, 12, 3))[0]
-    lapsed = rng.random() < 0.06
-    registered_on = max(day, year_start)
+    lapsed_on = day + timedelta(days=rng.randint(45, 150))
+    lapsed = rng.random() < LAPSED_SHARE and lapsed_on <= today
     programmes = {Programme.JKK, Programme.JKM} | ({Programme.JHT} if jht else set())
     return Registration(
-        branch=prospect.branch, prospect=prospect, kpj=kpj, registered_on=registered_on,
+        branch=prospect.branch, prospect=prospect, kpj=kpj, registered_on=day,
         jkk=True, jkm=True, jht=jht, declared_income=income,
         monthly_contribution=contributions.compute_contribution(
-            income, programmes, on=registered_on, table=rate_table, payer=payer,
+            income, programmes, on=day, table=rate_table, payer=payer,
             sector_group=contributions.sector_group_of(prospect.sector)).total,
         payer=payer, sponsor_name="CV Tembakau Besuki" if payer is Payer.SPONSOR else None,
         status=ParticipantStatus.LAPSED if lapsed else ParticipantStatus.ACTIVE,
-        status_changed_on=min(day + timedelta(days=120), date(TARGET_YEAR, 12, 31)) if lapsed else None,
+        status_changed_on=lapsed_on if lapsed else None,
         officer=officer, source_agency=prospect.source_agency, lead_batch=prospect.lead_batch,
     )

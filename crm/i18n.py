@@ -22,9 +22,15 @@ def local_timezone() -> ZoneInfo:
     return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
+def local_now() -> datetime:
+    """Now on the branch's clock (WIB), an aware datetime: the one place Sasar reads the time of day
+    for a date (tests freeze it here)."""
+    return datetime.now(local_timezone())
+
+
 def local_today() -> date:
     """Today in the branch's timezone (WIB), whatever the server's clock zone."""
-    return datetime.now(local_timezone()).date()
+    return local_now().date()
 
 
 def select_locale() -> str:

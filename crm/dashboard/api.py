@@ -1,7 +1,7 @@
 """`GET /api/v1/stats/funnel`: the dashboard's funnel for other systems, with the same filters.
 Importing this module registers the operation on the API blueprint."""
 
-from datetime import date, datetime
+from datetime import date
 
 from flask import jsonify, request
 from flask_babel import lazy_gettext as _l
@@ -13,7 +13,7 @@ from crm.api.views import bp
 from crm.dashboard.filters import QUERY_ARGS, id_checker, parse_filter, visible_branch_ids
 from crm.dashboard.funnel import funnel
 from crm.errors import Invalid
-from crm.i18n import local_timezone
+from crm.i18n import local_timezone, local_today
 from crm.models import Role, Sector, Stage
 from crm.prospects.stages import ROAD
 
@@ -62,7 +62,7 @@ class FunnelOut(BaseModel):
            extra_responses={422: "A query parameter is not valid, or names something outside the user's branches"})
 def funnel_stats():
     tz = local_timezone()
-    flt = parse_filter(request.args, datetime.now(tz).date(), id_checker(visible_branch_ids(current_user)))
+    flt = parse_filter(request.args, local_today(), id_checker(visible_branch_ids(current_user)))
     if flt.notes:
         raise Invalid(_l("The query is not valid."),
                       errors=[{"field": note.field, "message": str(note.message)} for note in flt.notes])

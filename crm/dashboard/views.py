@@ -28,7 +28,7 @@ from crm.dashboard.tables import (
     target_section,
     target_table,
 )
-from crm.i18n import local_timezone
+from crm.i18n import local_timezone, local_today
 from crm.models import Role, Sector, Stage
 from crm.prospects.stages import EXITS, ROAD
 from crm.registrations.forms import MONTH_NAMES, SECTOR_LABELS
@@ -40,7 +40,7 @@ MANAGERS = (Role.ADMIN, Role.MANAGER)
 def _query(period: tuple[date, date] | None = None, notes: tuple[Note, ...] = ()) -> DashboardQuery:
     """Who asks and what the query string asks for (a given `period` replaces the one in it)."""
     tz = local_timezone()
-    today = datetime.now(tz).date()
+    today = local_today()
     branch_ids = visible_branch_ids(current_user)
     flt = parse_filter(request.args, today, id_checker(branch_ids))
     if period is not None:
@@ -188,8 +188,7 @@ def export(name: str, fmt: str):
 @bp.get("/report")
 @allow(*MANAGERS)
 def report():
-    tz = local_timezone()
-    first, last, ok = month_period(request.args.get("month"), datetime.now(tz).date())
+    first, last, ok = month_period(request.args.get("month"), local_today())
     notes = () if ok or not request.args.get("month") else (
         Note("month", _("“%(value)s” is not a month (YYYY-MM); this month is shown.",
                         value=request.args.get("month", "")[:20])),)
