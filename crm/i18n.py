@@ -81,6 +81,13 @@ def long_date(value: date | datetime | None) -> str:
     return format_date(value, format="d MMMM y")
 
 
+def month_year(value: date | datetime | None) -> str:
+    """The month and year, spelled in the UI language (Desember 2026)."""
+    if value is None:
+        return "–"
+    return format_date(value, format="LLLL y")
+
+
 def short_date(value: date | datetime | None) -> str:
     if value is None:
         return "–"
@@ -107,7 +114,7 @@ def init_app(app, babel) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(
         number=number, percent=percent, rupiah=rupiah, long_date=long_date, short_date=short_date,
-        date_time=date_time, clock_time=clock_time,
+        month_year=month_year, date_time=date_time, clock_time=clock_time,
     )
 
     @app.context_processor

@@ -21,6 +21,7 @@ from crm.models import (
     Agency,
     Branch,
     ContributionRate,
+    Payer,
     Programme,
     RateKind,
     Region,
@@ -66,13 +67,47 @@ SITUBONDO = Kabupaten(
     kelurahan=frozenset({"Patokan", "Dawuhan", "Ardirejo", "Mimbaan"}),
 )
 
-# BPU contribution defaults (shared/DOMAIN.md); admins correct and extend them as data.
-DEFAULT_RATES = (
-    (Programme.JKK, RateKind.PERCENT_OF_INCOME, Decimal("1.0"), "JKK 1% of declared income"),
-    (Programme.JKM, RateKind.FLAT, Decimal("6800"), "JKM Rp6,800 flat"),
-    (Programme.JHT, RateKind.PERCENT_OF_INCOME, Decimal("2.0"), "JHT 2% of declared income"),
-)
+@dataclass(frozen=True)
+class DefaultRate:
+    """A contribution rate row Sasar ships; admins correct and extend them as data."""
+
+    programme: Programme
+    kind: RateKind
+    value: Decimal
+    effective_from: date
+    note: str
+    effective_to: date | None = None
+    sector_group: str | None = None
+    payer: Payer | None = None
+    payer_excluded: bool = False
+
+    def key(self) -> tuple:
+        """What identifies a shipped row in a database, whatever an admin corrected in it since."""
+        return (self.programme, self.effective_from, self.sector_group, self.payer, self.payer_excluded)
+
+
 RATES_EFFECTIVE_FROM = date(2015, 7, 1)
+# PP 50/2025 (shared/DOMAIN.md): JKK and JKM of BPU participants halved, JHT not; transport workers
+# January 2026 – March 2027, other sectors April – December 2026; not where the regency budget pays.
+PP_50_2025 = "PP 50/2025"
+PP_50_2025_PERIODS = (("transport", date(2026, 1, 1), date(2027, 3, 31)),
+                      (None, date(2026, 4, 1), date(2026, 12, 31)))
+DEFAULT_RATES = (
+    # BPU contributions (shared/DOMAIN.md); notes are read by the branch's admins, so in Indonesian.
+    DefaultRate(Programme.JKK, RateKind.PERCENT_OF_INCOME, Decimal("1.0"), RATES_EFFECTIVE_FROM,
+                "JKK 1% dari penghasilan yang dilaporkan"),
+    DefaultRate(Programme.JKM, RateKind.FLAT, Decimal("6800"), RATES_EFFECTIVE_FROM, "JKM Rp6.800 per bulan"),
+    DefaultRate(Programme.JHT, RateKind.PERCENT_OF_INCOME, Decimal("2.0"), RATES_EFFECTIVE_FROM,
+                "JHT 2% dari penghasilan yang dilaporkan"),
+    *(row for sector_group, start, end in PP_50_2025_PERIODS for row in (
+        DefaultRate(Programme.JKK, RateKind.PERCENT_OF_INCOME, Decimal("0.5"), start, PP_50_2025, end,
+                    sector_group, Payer.APBD, True),
+        DefaultRate(Programme.JKM, RateKind.FLAT, Decimal("3400"), start, PP_50_2025, end,
+                    sector_group, Payer.APBD, True))),
+)
+# Notes the first releases wrote in English, and what they read now.
+OLD_RATE_NOTES = {"JKK 1% of declared income": DEFAULT_RATES[0].note, "JKM Rp6,800 flat": DEFAULT_RATES[1].note,
+                  "JHT 2% of declared income": DEFAULT_RATES[2].note}
 
 
 def place_key(name: str) -> str:
@@ -124,12 +159,23 @@ def _load_agencies() -> None:
         _get_or_create(Agency, {"code": code}, name=name)
 
 
+def _rate_key(row: ContributionRate) -> tuple:
+    return (row.programme, row.effective_from, row.sector_group, row.payer, bool(row.payer_excluded))
+
+
 def _load_rates() -> None:
-    if db.session.scalar(select(ContributionRate.id).limit(1)) is not None:
-        return
-    for programme, kind, value, note in DEFAULT_RATES:
-        db.session.add(ContributionRate(programme=programme, kind=kind, value=value,
-                                        effective_from=RATES_EFFECTIVE_FROM, note=note))
+    """Add each shipped rate row the database lacks (so an upgraded branch gets PP 50/2025), leaving the
+    rows an admin corrected as they are; the first releases' English notes are put into Indonesian."""
+    existing = list(db.session.scalars(select(ContributionRate)))
+    for row in existing:
+        row.note = OLD_RATE_NOTES.get(row.note, row.note)
+    present = {_rate_key(row) for row in existing}
+    for rate in DEFAULT_RATES:
+        if rate.key() not in present:
+            db.session.add(ContributionRate(
+                programme=rate.programme, kind=rate.kind, value=rate.value, effective_from=rate.effective_from,
+                effective_to=rate.effective_to, sector_group=rate.sector_group, payer=rate.payer,
+                payer_excluded=rate.payer_excluded, note=rate.note))
 
 
 def load_reference_data() -> None:

@@ -49,16 +49,21 @@ class Rate:
     payer: Payer | None = None
     payer_excluded: bool = False
     id: int = 0
+    note: str | None = None
 
     @classmethod
     def of(cls, row: ContributionRate) -> "Rate":
         return cls(row.programme, row.kind, Decimal(row.value), row.effective_from, row.effective_to,
-                   row.sector_group, row.payer, bool(row.payer_excluded), row.id or 0)
+                   row.sector_group, row.payer, bool(row.payer_excluded), row.id or 0, row.note)
 
-    def applies(self, on: date, sector_group: str | None, payer: Payer) -> bool:
+    def fits(self, on: date, sector_group: str | None) -> bool:
+        """In force on `on` for a participant of `sector_group`, whoever pays."""
         if on < self.effective_from or (self.effective_to is not None and on > self.effective_to):
             return False
-        if self.sector_group is not None and self.sector_group != sector_group:
+        return self.sector_group is None or self.sector_group == sector_group
+
+    def applies(self, on: date, sector_group: str | None, payer: Payer) -> bool:
+        if not self.fits(on, sector_group):
             return False
         if self.payer is None:
             return True
@@ -83,12 +88,28 @@ class ContributionLine:
 
 
 @dataclass(frozen=True)
+class Adjustment:
+    """Why some programmes are not at the general rate: a row for this sector or payer is in force
+    (`share_off` 0.5: halved), or — `withheld` — a reduced row is in force on the day but not for this
+    payer (the discount does not apply where the regency budget pays). `basis` is the row's note (its
+    legal basis, e.g. "PP 50/2025"), `until` its last day."""
+
+    programmes: tuple[Programme, ...]
+    share_off: Decimal
+    basis: str | None
+    until: date | None
+    withheld: Payer | None = None
+
+
+@dataclass(frozen=True)
 class Contribution:
-    """A month's contribution: one line per programme and the total, in whole rupiah."""
+    """A month's contribution: one line per programme and the total, in whole rupiah, and why any line
+    is not at the general rate."""
 
     declared_income: int
     on: date
     lines: tuple[ContributionLine, ...]
+    adjustments: tuple[Adjustment, ...] = ()
 
     @property
     def total(self) -> int:
@@ -120,6 +141,36 @@ class RateTable:
                    and rate.applies(on, sector_group, payer)]
         return max(fitting, key=Rate.precedence, default=None)
 
+    def general_rate(self, programme: Programme, on: date) -> Rate | None:
+        """The row for every sector and payer in force on `on`: what a discount is measured against."""
+        return max((rate for rate in self.rates if rate.programme is programme and rate.sector_group is None
+                    and rate.payer is None and rate.applies(on, None, Payer.WORKER)),
+                   key=Rate.precedence, default=None)
+
+    def adjustments(self, lines: Iterable[ContributionLine], on: date, sector_group: str | None,
+                    payer: Payer) -> tuple[Adjustment, ...]:
+        """The lines whose rate differs from the general one, grouped by share, basis and end; or, when
+        none differs, the reduced rows this payer is kept out of."""
+        groups: dict[tuple, list[Programme]] = {}
+        for line in lines:
+            general = self.general_rate(line.programme, on)
+            if general is None or line.rate == general or general.kind is not line.rate.kind or not general.value:
+                continue
+            share = 1 - line.rate.value / general.value
+            groups.setdefault((share, line.rate.note, line.rate.effective_to, None), []).append(line.programme)
+        if not groups:
+            for line in lines:
+                general = self.general_rate(line.programme, on)
+                for rate in self.rates:
+                    if (rate.programme is line.programme and rate.payer_excluded and rate.payer is payer
+                            and rate.fits(on, sector_group) and general is not None and general.value
+                            and rate.kind is general.kind and rate.value < general.value):
+                        key = (1 - rate.value / general.value, rate.note, rate.effective_to, payer)
+                        if line.programme not in groups.setdefault(key, []):
+                            groups[key].append(line.programme)
+        return tuple(Adjustment(tuple(programmes), share, note, until, withheld)
+                     for (share, note, until, withheld), programmes in groups.items())
+
     def compute(self, declared_income: int, programmes: Iterable[Programme], *, on: date,
                 sector_group: str | None = None, payer: Payer = Payer.WORKER) -> Contribution:
         """The monthly contribution for a declared income and a set of programmes on a date.
@@ -137,7 +188,8 @@ class RateTable:
                 raise Invalid(_l("No %(programme)s rate is in force on %(date)s; an admin must enter one.",
                                  programme=programme.name, date=on.isoformat()), field="programmes")
             lines.append(ContributionLine(programme, rate, rate.amount(declared_income)))
-        return Contribution(declared_income, on, tuple(lines))
+        return Contribution(declared_income, on, tuple(lines),
+                            self.adjustments(lines, on, sector_group, payer))
 
 
 def check_declared_income(declared_income: int | None) -> int:

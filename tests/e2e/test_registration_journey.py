@@ -26,6 +26,7 @@ def test_officer_registers_a_prospect_and_sees_the_contribution_before_saving(ph
     expect(page.locator("h1")).to_contain_text("Siti Aminah")
     form = page.locator("#register-form")
     form.locator("#kpj").fill("2401 0000 002")
+    form.locator("#registered_on").fill("2025-06-10")  # the general rates (no PP 50/2025 cut on that day)
     expect(form.locator("#jkk")).to_be_checked()
     expect(form.locator("#jkm")).to_be_checked()
     form.locator("#jht").check()

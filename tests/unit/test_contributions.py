@@ -21,20 +21,19 @@ PERCENT, FLAT = RateKind.PERCENT_OF_INCOME, RateKind.FLAT
 DAY = date(2024, 6, 1)
 
 
+def _as_rates(rows) -> list[Rate]:
+    return [Rate(r.programme, r.kind, r.value, r.effective_from, r.effective_to, r.sector_group, r.payer,
+                 r.payer_excluded, id=n, note=r.note) for n, r in enumerate(rows, 1)]
+
+
 def default_rates() -> list[Rate]:
-    return [Rate(programme, kind, value, RATES_EFFECTIVE_FROM, id=n)
-            for n, (programme, kind, value, _note) in enumerate(DEFAULT_RATES, 1)]
+    """The general rows Sasar ships (from July 2015)."""
+    return _as_rates(r for r in DEFAULT_RATES if r.effective_from == RATES_EFFECTIVE_FROM)
 
 
-def pp_50_2025_rates() -> list[Rate]:
-    """The discount as an admin enters it: JKK and JKM halved, not where the regency budget pays;
-    transport January 2026 – March 2027, other sectors April – December 2026."""
-    rows = []
-    for sector_group, start, end in (("transport", date(2026, 1, 1), date(2027, 3, 31)),
-                                     (None, date(2026, 4, 1), date(2026, 12, 31))):
-        rows += [Rate(JKK, PERCENT, Decimal("0.5"), start, end, sector_group, Payer.APBD, True, id=10 + len(rows)),
-                 Rate(JKM, FLAT, Decimal("3400"), start, end, sector_group, Payer.APBD, True, id=11 + len(rows))]
-    return rows
+def shipped_rates() -> list[Rate]:
+    """Every row `sasar init` loads, PP 50/2025 included."""
+    return _as_rates(DEFAULT_RATES)
 
 
 @pytest.fixture
@@ -94,8 +93,8 @@ def test_no_rate_in_force_is_an_error_not_a_zero():
         compute_contribution(1_000_000, {JKK, JKM}, on=date(2010, 1, 1), table=RateTable(default_rates()))
 
 
-def test_the_pp_50_2025_discount_is_expressed_as_rows():
-    table = RateTable(default_rates() + pp_50_2025_rates())
+def test_the_shipped_rates_carry_the_pp_50_2025_discount():
+    table = RateTable(shipped_rates())
     farmer, ojek = sector_group_of(Sector.FARMING), sector_group_of(Sector.TRANSPORT)
 
     def total(on, sector_group, payer, programmes=frozenset({JKK, JKM})):
@@ -114,6 +113,27 @@ def test_the_pp_50_2025_discount_is_expressed_as_rows():
     assert total(date(2027, 2, 1), farmer, Payer.WORKER) == 16_800
     assert total(date(2027, 4, 1), ojek, Payer.WORKER) == 16_800
     assert total(date(2025, 12, 31), farmer, Payer.WORKER) == 16_800
+    assert total(date(2026, 12, 31), farmer, Payer.WORKER) == 8_400
+    assert total(date(2027, 1, 1), farmer, Payer.WORKER) == 16_800
+    assert total(date(2026, 3, 31), farmer, Payer.WORKER) == 16_800
+    assert total(date(2027, 3, 31), ojek, Payer.APBD) == 16_800
+
+
+def test_a_reduced_contribution_says_which_rows_cut_it_and_until_when():
+    table = RateTable(shipped_rates())
+    farmer = compute_contribution(1_000_000, {JKK, JKM, JHT}, on=date(2026, 12, 10), table=table,
+                                  sector_group=sector_group_of(Sector.FARMING), payer=Payer.WORKER)
+    assert [(a.programmes, a.share_off, a.basis, a.until, a.withheld) for a in farmer.adjustments] == [
+        ((JKK, JKM), Decimal("0.5"), "PP 50/2025", date(2026, 12, 31), None)]
+    ojek = compute_contribution(1_000_000, {JKK, JKM}, on=date(2026, 12, 10), table=table,
+                                sector_group=sector_group_of(Sector.TRANSPORT), payer=Payer.WORKER)
+    assert [a.until for a in ojek.adjustments] == [date(2027, 3, 31)]
+    regency = compute_contribution(1_000_000, {JKK, JKM}, on=date(2026, 12, 10), table=table,
+                                   sector_group=sector_group_of(Sector.FARMING), payer=Payer.APBD)
+    assert regency.total == 16_800
+    assert [(a.programmes, a.withheld) for a in regency.adjustments] == [((JKK, JKM), Payer.APBD)]
+    before = compute_contribution(1_000_000, {JKK, JKM}, on=date(2025, 12, 10), table=table, payer=Payer.APBD)
+    assert before.adjustments == ()
 
 
 def test_the_most_specific_row_wins():

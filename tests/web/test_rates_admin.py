@@ -5,31 +5,36 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from crm.models import ContributionRate, Payer, Registration, Role, Sector, Stage
+from crm.models import ContributionRate, Payer, Programme, Registration, Role, Sector, Stage
+from crm.reference import load_reference_data
 from tests.factories import make_prospect, make_user, sign_in
 
-DISCOUNT = "PP 50/2025: JKK and JKM halved"
-
-
-def _add(client, **fields):
-    data = {"sector_group": "", "payer": "", "note": DISCOUNT, **fields}
-    response = client.post("/rates/new", data=data)
-    assert response.status_code == 302, response.get_data(as_text=True)
-
-
-def enter_the_pp_50_2025_discount(client):
-    """Transport January 2026 – March 2027; other sectors April – December 2026; never where APBD pays."""
-    for sector, start, end in (("transport", "2026-01-01", "2027-03-31"), ("", "2026-04-01", "2026-12-31")):
-        _add(client, programme="jkk", kind="percent_of_income", value="0,5", effective_from=start,
-             effective_to=end, sector_group=sector, payer="apbd", payer_excluded="y")
-        _add(client, programme="jkm", kind="flat", value="3400", effective_from=start, effective_to=end,
-             sector_group=sector, payer="apbd", payer_excluded="y")
+DISCOUNT = "PP 50/2025"
 
 
 def test_the_rate_page_lists_the_defaults(client, db):
     sign_in(client, make_user(Role.ADMIN, "dimas"))
     html = client.get("/rates").get_data(as_text=True)
-    assert "Rp6.800" in html and html.count("<tr>") == 4
+    # the general rows (2015) and PP 50/2025's four, with Indonesian notes
+    assert "Rp6.800" in html and "Rp3.400" in html and html.count("<tr>") == 8
+    assert "JKM Rp6.800 per bulan" in html and html.count("<td>PP 50/2025</td>") == 4 and " of declared" not in html
+
+
+def test_init_adds_the_shipped_rows_a_database_lacks_and_keeps_corrections(db):
+    jkm = db.session.scalar(select(ContributionRate).where(ContributionRate.note == DISCOUNT,
+                                                            ContributionRate.programme == Programme.JKM,
+                                                            ContributionRate.sector_group.is_(None)))
+    jkm.value = 5800  # an admin's correction
+    general = db.session.scalar(select(ContributionRate).where(ContributionRate.note == "JKK 1% dari penghasilan "
+                                                                                         "yang dilaporkan"))
+    general.note = "JKK 1% of declared income"  # as the first release wrote it
+    for row in db.session.scalars(select(ContributionRate).where(ContributionRate.sector_group == "transport")):
+        db.session.delete(row)  # a database from before PP 50/2025
+    db.session.commit()
+    load_reference_data()
+    rows = db.session.scalars(select(ContributionRate)).all()
+    assert len(rows) == 7 and db.session.get(ContributionRate, jkm.id).value == 5800
+    assert db.session.get(ContributionRate, general.id).note == "JKK 1% dari penghasilan yang dilaporkan"
 
 
 @pytest.mark.parametrize("role", [Role.MANAGER, Role.OFFICER, Role.LIAISON])
@@ -53,10 +58,9 @@ def test_nonsense_rates_are_refused(client, db):
     assert db.session.query(ContributionRate).count() == count
 
 
-def test_the_discount_rows_halve_the_contribution_of_self_paying_workers_in_2026_but_not_apbd(client, db):
+def test_the_shipped_discount_halves_the_contribution_of_self_paying_workers_in_2026_but_not_apbd(client, db):
     admin = make_user(Role.ADMIN, "dimas")
     sign_in(client, admin)
-    enter_the_pp_50_2025_discount(client)
     rows = db.session.scalars(select(ContributionRate).where(ContributionRate.note == DISCOUNT)).all()
     assert len(rows) == 4 and all(r.payer is Payer.APBD and r.payer_excluded for r in rows)
 

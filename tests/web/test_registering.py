@@ -160,11 +160,30 @@ def test_the_contribution_is_shown_before_saving(client, db, hendra, siti):
     assert live.status_code == 200
     assert live.json["total"] == 89_300 and "Rp89.300" in live.json["html"]
     without_jht = client.get(f"/prospects/{siti.id}/contribution",
-                             query_string={"declared_income": "1000000", "jkk": "y", "jkm": "y"})
+                             query_string={"declared_income": "1000000", "jkk": "y", "jkm": "y",
+                                           "registered_on": "2024-06-10"})
     assert without_jht.json["total"] == 16_800
     too_low = client.get(f"/prospects/{siti.id}/contribution", query_string={"declared_income": "500000",
                                                                               "jkk": "y", "jkm": "y"})
     assert too_low.json["total"] is None and too_low.json["message"]
+
+
+@pytest.mark.parametrize(("payer", "total", "note"), [
+    ("worker", "Rp8.400", "JKK &amp; JKM dipotong 50% — PP 50/2025, berlaku s.d. Desember 2026"),
+    ("apbd", "Rp16.800", "Tarif penuh: potongan JKK &amp; JKM PP 50/2025 tidak berlaku bila iuran dibayar "
+                         "Pemerintah kabupaten (APBD)."),
+])
+def test_the_panel_says_which_rate_applies_and_why(client, db, hendra, siti, payer, total, note):
+    """shared/DOMAIN.md: a farmer paying himself in 2026 pays Rp8.400 (PP 50/2025); the regency pays Rp16.800."""
+    siti.sector = Sector.FARMING
+    db.session.commit()
+    sign_in(client, hendra)
+    panel = client.get(f"/prospects/{siti.id}/contribution", query_string={
+        "declared_income": "1.000.000", "jkk": "y", "jkm": "y", "payer": payer, "registered_on": "2026-12-01"})
+    assert f"data-total>{total}<" in panel.json["html"] and note in panel.json["html"]
+    january = client.get(f"/prospects/{siti.id}/contribution", query_string={
+        "declared_income": "1.000.000", "jkk": "y", "jkm": "y", "payer": payer, "registered_on": "2026-01-15"})
+    assert "data-total>Rp16.800<" in january.json["html"] and "data-rate-note" not in january.json["html"]
 
 
 def test_a_sponsor_is_named(client, db, hendra, siti):
