@@ -1,22 +1,36 @@
-"""Domain errors and the HTTP error handlers.
+"""The edge: domain errors, the HTTP error answers, and one transaction per request.
 
 Domain modules raise DomainError subclasses with a message already marked for translation
-(lazy_gettext), so the web, API and CLI each show it in the reader's language.
+(lazy_gettext), so the web, API and CLI each show it in the reader's language. A view neither commits
+nor catches them (as Indico's request handler, `indico/web/rh.py`, runs each request in one transaction):
+
+- after each request the session is committed when the answer is not an error (status < 400), and
+  rolled back otherwise — also after an exception;
+- a DomainError raised inside `with shown_on_page(form):` rolls the request's work back and lands on
+  the form's field it names (`field=`), or else becomes a flash; the view then renders the form again,
+  with everything typed still in it;
+- any other DomainError answers problem+json under /api/, or an error page with its status.
 """
 
-from flask import make_response, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
+from contextlib import contextmanager
 
-from crm.api.problems import problem_response
+from flask import flash, jsonify, make_response, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
+from werkzeug.http import HTTP_STATUS_CODES
+
+from crm.extensions import db
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
 class DomainError(Exception):
     status = 400
 
-    def __init__(self, message, **details):
+    def __init__(self, message, field: str | None = None, **details):
         super().__init__(str(message))
         self.message = message
-        self.details = details
+        self.field = field  # the input the message is about (a form field, an API body field)
+        self.details = {"field": field, **details} if field else details
 
 
 class NotFound(DomainError):
@@ -31,18 +45,68 @@ class Invalid(DomainError):
     status = 422
 
 
+def show(error: DomainError, form=None) -> None:
+    """The error on the page: on `form`'s field it names (a form may rename fields in `domain_fields`),
+    else as a flash."""
+    name = getattr(form, "domain_fields", {}).get(error.field, error.field)
+    field = getattr(form, name, None) if form is not None and name else None
+    if field is not None:
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        flash(str(error.message), "error")
+
+
+@contextmanager
+def shown_on_page(form=None):
+    """Run a page's domain call: a DomainError inside undoes the request's work and is shown (see `show`);
+    the code after the block runs on, to render the page again."""
+    try:
+        yield
+    except DomainError as error:
+        db.session.rollback()
+        show(error, form)
+
+
+def problem_response(status: int, title: str | None, detail: str | None, **extra):
+    """RFC 9457 problem details: the single error format of the API."""
+    body = {"type": "about:blank", "title": title or HTTP_STATUS_CODES.get(status, "Error"), "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    response = jsonify(body)
+    response.status_code = status
+    response.content_type = PROBLEM_CONTENT_TYPE
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="sasar"'
+    return response
+
+
 def _wants_problem_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _error_template(status: int) -> str:
+    return f"errors/{status}.html" if status in (403, 404, 500) else "errors/generic.html"
+
+
+def end_transaction(response):
+    """Keep the request's work when it succeeded, undo it when the answer is an error."""
+    if response.status_code < 400:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return response
+
+
 def init_app(app) -> None:
+    app.after_request(end_transaction)
+
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
         if _wants_problem_json():
             response = problem_response(error.code, error.name, error.description)
         else:
-            template = f"errors/{error.code}.html" if error.code in (403, 404, 500) else "errors/generic.html"
-            response = make_response(render_template(template, error=error), error.code)
+            response = make_response(render_template(_error_template(error.code), error=error), error.code)
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
             response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
         return response
@@ -51,7 +115,7 @@ def init_app(app) -> None:
     def handle_domain_error(error: DomainError):
         if _wants_problem_json():
             return problem_response(error.status, None, str(error.message), **error.details)
-        return render_template("errors/generic.html", error=error), error.status
+        return render_template(_error_template(error.status), error=error), error.status
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from crm import reference
-from crm.auth import accounts
+from crm.auth import accounts, tokens
 from crm.extensions import db
 from crm.models import Prospect, Region, RegionLevel, Role, Stage
 
@@ -34,6 +34,13 @@ def sign_in(client, user, password: str = PASSWORD):
     response = client.post("/login", data={"login": user.login, "password": password})
     assert response.status_code == 302, "sign-in failed"
     return response
+
+
+def bearer_for(user, name: str = "test") -> dict[str, str]:
+    """The Authorization header of a new API token of `user`."""
+    issued = tokens.issue_token(user, name)
+    db.session.commit()
+    return {"Authorization": f"Bearer {issued.secret}"}
 
 
 def desa_named(name: str, kecamatan: str | None = None) -> Region:

@@ -177,6 +177,13 @@ def set_password(user: User, password: str, *, actor=None, ip=None) -> None:
     audit.record("password", "user", user.id, actor=actor, branch_id=user.branch_id, ip=ip)
 
 
+def change_own_password(user: User, current: str, new: str, *, ip=None) -> None:
+    """A user changing their own password proves they know the current one first."""
+    if not check_password_hash(user.password_hash, current or ""):
+        raise Invalid(_l("The current password is wrong."), field="current_password")
+    set_password(user, new, actor=user, ip=ip)
+
+
 def set_active(user: User, active: bool, *, actor=None, ip=None) -> None:
     """Activate or deactivate; deactivating ends every session of the user at once."""
     if actor is not None and actor.id == user.id and not active:

@@ -43,6 +43,7 @@ class UserForm(FlaskForm):
 
 
 class PasswordChangeForm(FlaskForm):
+    domain_fields = {"password": "new_password"}  # where the password rule's message lands
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED)])
     new_password = PasswordField(_l("New password"), validators=[DataRequired(REQUIRED)])
     confirm = PasswordField(_l("Repeat the new password"), validators=[

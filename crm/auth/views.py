@@ -4,13 +4,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
-from werkzeug.security import check_password_hash
 
 from crm import reference
 from crm.auth import accounts
 from crm.auth.access import allow
 from crm.auth.forms import ROLE_LABELS, LoginForm, PasswordChangeForm, UserForm
-from crm.errors import DomainError
+from crm.errors import shown_on_page
 from crm.extensions import db
 from crm.models import Region, Role, User
 from crm.security import safe_next
@@ -31,10 +30,9 @@ def login():
     if form.validate_on_submit():
         try:
             user = accounts.authenticate(form.login.data, form.password.data, ip=request.remote_addr)
-        except accounts.SignInLocked as error:
+        except accounts.SignInLocked as error:  # an answer of its own: 429, for scripts that guess
             flash(str(error.message), "error")
             return render_template("auth/login.html", form=form), 429
-        db.session.commit()
         if user is not None:
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
@@ -55,20 +53,13 @@ def logout():
 def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        if not check_password_hash(current_user.password_hash, form.current_password.data):
-            form.current_password.errors.append(_("The current password is wrong."))
-        else:
-            try:
-                accounts.set_password(current_user, form.new_password.data, actor=current_user,
-                                      ip=request.remote_addr)
-            except DomainError as error:
-                form.new_password.errors.append(str(error.message))
-            else:
-                db.session.commit()
-                # The old cookie died with the password; keep this device signed in.
-                login_user(current_user._get_current_object())
-                flash(_("Your password has been changed."), "success")
-                return redirect(url_for("main.home"))
+        with shown_on_page(form):
+            accounts.change_own_password(current_user, form.current_password.data, form.new_password.data,
+                                         ip=request.remote_addr)
+            # The old cookie died with the password; keep this device signed in.
+            login_user(current_user._get_current_object())
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)
 
 
@@ -89,14 +80,6 @@ def _details_from(form: UserForm) -> accounts.AccountDetails:
     )
 
 
-def _show_domain_error(form: UserForm, error: DomainError) -> None:
-    field = getattr(form, error.details.get("field", ""), None)
-    if field is not None:
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        flash(str(error.message), "error")
-
-
 @bp.get("/users")
 @allow(Role.ADMIN)
 def users():
@@ -111,14 +94,9 @@ def new_user():
     _fill_choices(form)
     if form.validate_on_submit():
         password = form.password.data or accounts.generate_password()
-        try:
+        with shown_on_page(form):
             user = accounts.create_user(_details_from(form), password, current_user.branch,
                                         actor=current_user, ip=request.remote_addr)
-        except DomainError as error:
-            db.session.rollback()
-            _show_domain_error(form, error)
-        else:
-            db.session.commit()
             if form.password.data:
                 flash(_("Account created for %(name)s.", name=user.name), "success")
             else:
@@ -139,15 +117,10 @@ def edit_user(user_id: int):
         form.agency.data = user.agency.code if user.agency else ""
         form.kecamatan.data = [k.id for k in user.kecamatan]
     if form.validate_on_submit():
-        try:
+        with shown_on_page(form):
             accounts.update_user(user, _details_from(form), actor=current_user, ip=request.remote_addr)
             if form.password.data:
                 accounts.set_password(user, form.password.data, actor=current_user, ip=request.remote_addr)
-        except DomainError as error:
-            db.session.rollback()
-            _show_domain_error(form, error)
-        else:
-            db.session.commit()
             flash(_("Changes to %(name)s saved.", name=user.name), "success")
             return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=user)
@@ -158,12 +131,8 @@ def edit_user(user_id: int):
 def set_user_active(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     activate = request.form.get("active") == "1"
-    try:
+    with shown_on_page():
         accounts.set_active(user, activate, actor=current_user, ip=request.remote_addr)
-    except DomainError as error:
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
         flash(_("%(name)s can sign in again.", name=user.name) if activate
               else _("%(name)s is deactivated and signed out everywhere.", name=user.name), "success")
     return redirect(url_for("auth.users"))

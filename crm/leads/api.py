@@ -9,7 +9,6 @@ from werkzeug.exceptions import Forbidden
 
 from crm.api.spec import operation, parse_body
 from crm.api.views import bp
-from crm.extensions import db
 from crm.leads.importer import ImportLimits, RowOutcome
 from crm.leads.intake import Submission, import_api_leads
 from crm.leads.mapping import LeadField
@@ -88,7 +87,6 @@ def post_leads():
     result = import_api_leads(items, submission=Submission(current_user.branch_id, current_user.agency_id,
                                                            current_user.id, BatchSource.API),
                               limits=ImportLimits.from_config(current_app.config))
-    db.session.commit()
     return jsonify(LeadsOut(
         batch=result.batch_id, created=result.created, duplicates=result.duplicates,
         possible_duplicates=result.possible_duplicates, invalid=result.invalid,

@@ -10,8 +10,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from crm import reference
 from crm.auth.access import allow
-from crm.errors import DomainError
-from crm.extensions import db
+from crm.errors import shown_on_page
 from crm.leads import batches, intake
 from crm.leads.forms import UploadForm, field_choices, mapping_from_form
 from crm.leads.importer import ImportLimits
@@ -75,7 +74,7 @@ def upload():
         elif not upload_file and not pasted:
             flash(_("Choose a file, or paste the rows."), "error")
         else:
-            try:
+            with shown_on_page():
                 if upload_file:
                     stored = store_file(upload_file.stream, upload_file.filename or "", _uploads(),
                                         _limits().max_bytes)
@@ -87,11 +86,6 @@ def upload():
                 batch = intake.start_preview(
                     stored, submission=intake.Submission(current_user.branch_id, agency.id, current_user.id, source),
                     limits=_limits(), uploads=_uploads(), sheet=(form.sheet.data or "").strip() or None)
-            except DomainError as error:
-                db.session.rollback()
-                flash(str(error.message), "error")
-            else:
-                db.session.commit()
                 return redirect(url_for("leads.preview", batch_id=batch.id))
     return render_template("leads/upload.html", form=form, is_liaison=current_user.role is Role.LIAISON)
 
@@ -118,11 +112,9 @@ def preview(batch_id: int):
     batch = batches.batch_for(current_user, batch_id)
     if batch.status is not BatchStatus.PREVIEW:
         return redirect(url_for("leads.batch", batch_id=batch.id))
-    try:
+    view = None
+    with shown_on_page():
         view = intake.describe_file(batch, uploads=_uploads())
-    except DomainError as error:
-        flash(str(error.message), "error")
-        view = None
     page = request.args.get("page", 1, type=int)
     status, rows, total = _problem_rows(batch, page)
     return render_template("leads/preview.html", batch=batch, view=view, rows=rows, total=total, page=page,
@@ -137,14 +129,9 @@ def remap(batch_id: int):
     sheet = request.form.get("sheet")
     mapping = None if sheet is not None and sheet != (batch.sheet_name or "") else \
         mapping_from_form(request.form, len(batch.header or []))
-    try:
+    with shown_on_page():
         intake.refresh_preview(batch, limits=_limits(), uploads=_uploads(), mapping=mapping, sheet=sheet,
                                remember=mapping is not None)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
         flash(_("The list was counted again with these columns."), "success")
     return redirect(url_for("leads.preview", batch_id=batch_id))
 
@@ -153,30 +140,23 @@ def remap(batch_id: int):
 @allow(*PORTAL)
 def commit(batch_id: int):
     batch = batches.batch_for(current_user, batch_id)
-    try:
+    with shown_on_page():
         result = intake.commit_batch(batch, limits=_limits(), uploads=_uploads())
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return redirect(url_for("leads.preview", batch_id=batch_id))
-    db.session.commit()
-    flash(_("Saved: %(created)s new leads, %(duplicates)s duplicates, %(invalid)s rows to fix.",
-            created=result.created, duplicates=result.duplicates, invalid=result.invalid), "success")
-    return redirect(url_for("leads.batch", batch_id=batch_id))
+        flash(_("Saved: %(created)s new leads, %(duplicates)s duplicates, %(invalid)s rows to fix.",
+                created=result.created, duplicates=result.duplicates, invalid=result.invalid), "success")
+        return redirect(url_for("leads.batch", batch_id=batch_id))
+    return redirect(url_for("leads.preview", batch_id=batch_id))
 
 
 @bp.post("/<int:batch_id>/discard")
 @allow(*PORTAL)
 def discard(batch_id: int):
     batch = batches.batch_for(current_user, batch_id)
-    try:
+    with shown_on_page():
         intake.discard_preview(batch)
-    except DomainError as error:
-        flash(str(error.message), "error")
-        return redirect(url_for("leads.batch", batch_id=batch_id))
-    db.session.commit()
-    flash(_("The list was not saved."), "info")
-    return redirect(url_for("leads.history"))
+        flash(_("The list was not saved."), "info")
+        return redirect(url_for("leads.history"))
+    return redirect(url_for("leads.batch", batch_id=batch_id))
 
 
 @bp.get("/<int:batch_id>")
@@ -217,12 +197,8 @@ def original_file(batch_id: int):
 @allow(*PORTAL)
 def withdraw(batch_id: int):
     batch = batches.batch_for(current_user, batch_id)
-    try:
+    with shown_on_page():
         result = batches.withdraw(batch, current_user)
-    except DomainError as error:
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
         if result.kept:
             flash(_("Withdrawn: %(removed)s leads removed; %(kept)s stay because officers have already visited or "
                     "registered them.", removed=result.removed, kept=result.kept), "success")

@@ -56,8 +56,6 @@ def home():
 def set_language():
     if not i18n.remember_language(request.form.get("language", "")):
         abort(400)
-    if current_user.is_authenticated:
-        db.session.commit()
     return redirect(safe_next(request.form.get("next")))
 
 

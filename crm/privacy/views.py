@@ -8,7 +8,6 @@ from flask_login import current_user
 
 from crm import audit
 from crm.auth.access import allow
-from crm.extensions import db
 from crm.models import Role
 from crm.privacy import subjects
 
@@ -30,7 +29,6 @@ def export_subject():
     document = subjects.export_subject(nik)
     audit.record("export", "subject", None, actor=current_user, ip=request.remote_addr,
                           after={"records": len(document["people"])})
-    db.session.commit()
     body = json.dumps(document, ensure_ascii=False, indent=2)
     return Response(body, mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="sasar-data-subject.json"'})
@@ -44,6 +42,5 @@ def erase_subject():
         flash(_("Tick the box to confirm the erasure."), "error")
         return redirect(url_for("privacy.subject_request", nik=nik))
     result = subjects.erase_subject(nik, current_user, ip=request.remote_addr)
-    db.session.commit()
     flash(_("%(n)s records anonymised; figures and counts are unchanged.", n=result.prospects), "success")
     return redirect(url_for("privacy.subject_request"))

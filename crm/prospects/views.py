@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from crm import reference
 from crm.auth.access import allow
-from crm.errors import DomainError
+from crm.errors import shown_on_page
 from crm.extensions import db
 from crm.i18n import local_timezone, local_today
 from crm.models import Prospect, Region, Role, Sector, Stage, User, Visit
@@ -125,7 +125,6 @@ def reveal(prospect_id: int):
     if field not in REVEALABLE:
         abort(400)
     subjects.reveal(prospect, field, current_user, ip=request.remote_addr)
-    db.session.commit()
     return detail(prospect_id, revealed=(field,))
 
 
@@ -134,12 +133,8 @@ def reveal(prospect_id: int):
 def assign_one(prospect_id: int):
     prospect = _visible_or_404(prospect_id)
     officer = db.session.get(User, request.form.get("officer", type=int) or 0)
-    try:
+    with shown_on_page():
         assignment.reassign_one(prospect, officer, current_user, ip=request.remote_addr)
-    except DomainError as error:
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
         flash(_("%(name)s is now assigned to %(officer)s.", name=prospect.name, officer=officer.name), "success")
     return redirect(url_for("prospects.detail", prospect_id=prospect.id))
 
@@ -159,13 +154,9 @@ def assign_bulk():
         selection = assignment.Selection(form.kecamatan.data or None, form.desa.data or None,
                                          form.only_new.data == "1")
         if request.form.get("confirm") == "1":
-            try:
+            with shown_on_page(form):
                 moved = assignment.reassign_bulk(selection, db.session.get(User, form.officer.data), current_user,
                                                  ip=request.remote_addr)
-            except DomainError as error:
-                flash(str(error.message), "error")
-            else:
-                db.session.commit()
                 flash(_("%(n)s prospects assigned.", n=moved), "success")
                 return redirect(url_for("prospects.assign_bulk"))
         else:

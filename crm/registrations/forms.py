@@ -72,6 +72,7 @@ class NumberField(DecimalField):
 
 
 class RegistrationForm(FlaskForm):
+    domain_fields = {"programmes": "jkm"}  # the programme rule's message, under the programme boxes
     kpj = StringField(_l("Participant number (KPJ)"), description=_l("11 digits, from the participant card."),
                       validators=[DataRequired(REQUIRED)], render_kw={"inputmode": "numeric", "autocomplete": "off"})
     registered_on = DayField(_l("Registration date"), validators=[InputRequired(REQUIRED)])

@@ -12,8 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from crm import reference
 from crm.auth.access import allow
-from crm.auth.views import _show_domain_error
-from crm.errors import DomainError
+from crm.errors import DomainError, shown_on_page
 from crm.extensions import db
 from crm.i18n import local_today
 from crm.models import (
@@ -64,10 +63,7 @@ def _workable_prospect(prospect_id: int) -> Prospect:
     prospect = db.session.get(Prospect, prospect_id)
     if prospect is None or not scope.can_see(current_user, prospect):
         abort(404)
-    try:
-        registering.check_may_register(current_user, prospect)
-    except registering.NotAllowed:
-        abort(403)
+    registering.check_may_register(current_user, prospect)  # NotAllowed: 403
     return prospect
 
 
@@ -112,21 +108,9 @@ def register(prospect_id: int):
     if request.method == "GET":
         form.registered_on.data = local_today()
     elif form.validate_on_submit() and "preview" not in request.form:
-        try:
+        with shown_on_page(form):
             registration = registering.register(prospect, _details_from(form), actor=current_user,
                                                 today=local_today(), ip=request.remote_addr)
-        except AlreadyRegistered as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-            return _already_registered(prospect, error.registration, 409)
-        except DomainError as error:
-            db.session.rollback()
-            if error.details.get("field") == "programmes":
-                form.jkm.errors = [*form.jkm.errors, str(error.message)]
-            else:
-                _show_domain_error(form, error)
-        else:
-            db.session.commit()
             flash(_("%(name)s is registered: KPJ %(kpj)s.", name=prospect.name, kpj=registration.kpj), "success")
             return redirect(url_for("registrations.participant", registration_id=registration.id))
     contribution, why_not = _preview(prospect, form)
@@ -217,14 +201,9 @@ def target_settings():
         if target is not None:
             form.participants.data, form.baseline.data = target.participants, target.baseline
     elif form.validate_on_submit():
-        try:
+        with shown_on_page(form):
             saved = targets.set_target(current_user.branch, form.year.data, form.participants.data,
                                        form.baseline.data, actor=current_user, ip=request.remote_addr)
-        except DomainError as error:
-            db.session.rollback()
-            _show_domain_error(form, error)
-        else:
-            db.session.commit()
             flash(_("Target for %(year)d saved.", year=saved.year), "success")
             return redirect(url_for("registrations.target_settings", year=saved.year))
     return render_template("registrations/target_settings.html", form=form, split_form=split_form, year=year,
@@ -248,15 +227,10 @@ def add_split(year: int):
     form = SplitForm(prefix="split")
     _fill_split_choices(form)
     if form.validate_on_submit():
-        try:
+        with shown_on_page():
             targets.set_split(target, registrations=form.registrations.data, kecamatan=_chosen(Region, form.kecamatan),
                               officer=_chosen(User, form.officer), month=_number(form.month.data),
                               actor=current_user, ip=request.remote_addr)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
             flash(_("Split saved."), "success")
     else:
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
@@ -267,11 +241,7 @@ def add_split(year: int):
 @allow(Role.ADMIN)
 def delete_split(year: int, split_id: int):
     target = targets.target_for(current_user.branch_id, year) or abort(404)
-    try:
-        targets.remove_split(target, split_id, actor=current_user, ip=request.remote_addr)
-    except DomainError:
-        abort(404)
-    db.session.commit()
+    targets.remove_split(target, split_id, actor=current_user, ip=request.remote_addr)
     flash(_("Split removed."), "success")
     return redirect(url_for("registrations.target_settings", year=year))
 
@@ -304,13 +274,8 @@ def edit_rate(rate_id: int | None = None):
         form.payer.data = rate.payer.value if rate.payer else ""
         form.sector_group.data = rate.sector_group or ""
     if form.validate_on_submit():
-        try:
+        with shown_on_page(form):
             rates.save_rate(rate, _rate_details(form), actor=current_user, ip=request.remote_addr)
-        except DomainError as error:
-            db.session.rollback()
-            _show_domain_error(form, error)
-        else:
-            db.session.commit()
             flash(_("Rate saved. Registrations already made keep their contribution."), "success")
             return redirect(url_for("registrations.rate_list"))
     return render_template("registrations/rate_form.html", form=form, rate=rate)
@@ -324,18 +289,12 @@ def reconcile():
     form = ReconciliationForm()
     if form.validate_on_submit():
         upload = form.file.data
-        try:
-            with tempfile.TemporaryDirectory(prefix="sasar-reconcile-") as folder:
-                # openpyxl opens a workbook only by its .xlsx name; the reader itself goes by content.
-                path = Path(folder) / ("export" + Path(upload.filename or "").suffix.lower()[:5])
-                upload.save(path)
-                result = reconciliation.reconcile(current_user.branch, path, today=local_today(), actor=current_user,
-                                                  filename=upload.filename)
-        except DomainError as error:
-            db.session.rollback()
-            _show_domain_error(form, error)
-        else:
-            db.session.commit()
+        with shown_on_page(form), tempfile.TemporaryDirectory(prefix="sasar-reconcile-") as folder:
+            # openpyxl opens a workbook only by its .xlsx name; the reader itself goes by content.
+            path = Path(folder) / ("export" + Path(upload.filename or "").suffix.lower()[:5])
+            upload.save(path)
+            result = reconciliation.reconcile(current_user.branch, path, today=local_today(), actor=current_user,
+                                              filename=upload.filename)
             flash(_("%(rows)d rows read: %(matched)d matched, %(converted)d converted, %(changed)d status "
                     "changes, %(unmatched)d unmatched, %(invalid)d invalid.", rows=result.rows,
                     matched=result.matched, converted=result.converted, changed=result.status_changed,

@@ -106,5 +106,4 @@ def my_prospects():
 def create_visit():
     recorded = record_visit(current_user, report_from(parse_body(VisitIn)), FlagRules.from_config(current_app.config),
                             ip=request.remote_addr)
-    db.session.commit()
     return jsonify(visit_out(recorded).model_dump(mode="json")), 201 if recorded.created else 200

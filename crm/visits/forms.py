@@ -1,9 +1,13 @@
+import uuid
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, FloatField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from crm.errors import Invalid
 from crm.models import DeclineReason, Outcome, PositionSource
+from crm.visits.recording import VisitReport
 
 OUTCOME_LABELS = {
     Outcome.INTERESTED: _l("Met — interested"),
@@ -42,6 +46,19 @@ class VisitForm(FlaskForm):
     longitude = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(-180, 180)])
     accuracy_m = FloatField(_l("Accuracy (m)"), validators=[Optional(), NumberRange(min=0)])
     position_source = HiddenField(default=PositionSource.MANUAL.value)
+
+    def report(self, prospect_id: int) -> VisitReport:
+        """What the officer reported; the hidden values come back as sent, so a tampered one is refused."""
+        try:
+            client_uuid = uuid.UUID(self.client_uuid.data or "")
+            source = PositionSource(self.position_source.data) if self.position_source.data else None
+        except ValueError:
+            raise Invalid(_l("The form has a value Sasar cannot read.")) from None
+        return VisitReport(
+            prospect_id=prospect_id, client_uuid=client_uuid, outcome=Outcome(self.outcome.data),
+            decline_reason=DeclineReason(self.decline_reason.data) if self.decline_reason.data else None,
+            notes=self.notes.data, next_follow_up=self.next_follow_up.data, latitude=self.latitude.data,
+            longitude=self.longitude.data, accuracy_m=self.accuracy_m.data, position_source=source)
 
 
 class ReassignForm(FlaskForm):

@@ -10,16 +10,16 @@ from sqlalchemy.orm import selectinload
 
 from crm.api.spec import parse_body
 from crm.auth.access import allow
-from crm.errors import DomainError
+from crm.errors import shown_on_page
 from crm.extensions import db
 from crm.i18n import local_timezone, local_today
-from crm.models import DeclineReason, Outcome, PositionSource, Prospect, Role, Visit
+from crm.models import Outcome, Prospect, Role, Visit
 from crm.prospects import scope
 from crm.prospects.stages import STAGE_LABELS
 from crm.visits import dayplan, geo
 from crm.visits.api import VisitIn, report_from, visit_out
 from crm.visits.forms import DECLINE_LABELS, FLAG_LABELS, OUTCOME_LABELS, VisitForm
-from crm.visits.recording import FlagRules, VisitReport, mark_reviewed, record_visit
+from crm.visits.recording import FlagRules, mark_reviewed, record_visit
 from crm.visits.today import officer_today
 
 bp = Blueprint("visits", __name__)
@@ -67,27 +67,9 @@ def new_visit():
         form.prospect_id.data = prospect.id
         form.client_uuid.data = str(uuid.uuid4())
     if form.validate_on_submit():
-        try:
-            report = VisitReport(
-                prospect_id=prospect.id, client_uuid=uuid.UUID(form.client_uuid.data),
-                outcome=Outcome(form.outcome.data),
-                decline_reason=DeclineReason(form.decline_reason.data) if form.decline_reason.data else None,
-                notes=form.notes.data, next_follow_up=form.next_follow_up.data,
-                latitude=form.latitude.data, longitude=form.longitude.data, accuracy_m=form.accuracy_m.data,
-                position_source=PositionSource(form.position_source.data or PositionSource.MANUAL.value),
-            )
-            recorded = record_visit(current_user, report, FlagRules.from_config(current_app.config),
+        with shown_on_page(form):
+            recorded = record_visit(current_user, form.report(prospect.id), FlagRules.from_config(current_app.config),
                                     ip=request.remote_addr)
-        except (DomainError, ValueError) as error:
-            db.session.rollback()
-            message = getattr(error, "message", _("The form has a value Sasar cannot read."))
-            field = getattr(form, getattr(error, "details", {}).get("field", ""), None)
-            if field is not None:
-                field.errors = [*field.errors, str(message)]
-            else:
-                flash(str(message), "error")
-        else:
-            db.session.commit()
             flash(_("Visit saved. Stage: %(stage)s.", stage=STAGE_LABELS[recorded.stage_after]), "success")
             if recorded.visit.outcome is Outcome.REGISTERED and "registrations.register" in current_app.view_functions:
                 return redirect(url_for("registrations.register", prospect_id=prospect.id))
@@ -103,7 +85,6 @@ def sync_visit():
     body = parse_body(VisitIn)
     recorded = record_visit(current_user, report_from(body), FlagRules.from_config(current_app.config),
                             ip=request.remote_addr)
-    db.session.commit()
     return jsonify(visit_out(recorded).model_dump(mode="json")), 201 if recorded.created else 200
 
 
@@ -127,6 +108,5 @@ def review(visit_id: int):
     if visit is None or not scope.can_see(current_user, visit.prospect):
         abort(404)
     mark_reviewed(visit, current_user, ip=request.remote_addr)
-    db.session.commit()
     flash(_("Visit marked as reviewed."), "success")
     return redirect(url_for("visits.flagged"))

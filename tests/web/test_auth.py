@@ -96,3 +96,12 @@ def test_forms_refuse_a_post_without_csrf_token(app, client, db):
         app.config["WTF_CSRF_ENABLED"] = False
     assert response.status_code == 400
     assert not is_signed_in(client)
+
+
+def test_a_wrong_current_password_is_said_under_that_field(client, db):
+    sign_in(client, make_user(Role.OFFICER, "hendra"))
+    page = client.post("/account/password", data={
+        "current_password": "wrong-password", "new_password": "a-new-long-password",
+        "confirm": "a-new-long-password"}).get_data(as_text=True)
+    current = page[page.index('id="current_password"'):]
+    assert "Kata sandi saat ini salah." in current[:current.index("</div>")]
