@@ -22,6 +22,7 @@ from crm.leads.storage import uploads_dir
 from crm.models import BatchSource, Prospect, Role
 from crm.privacy import backups, retention, subjects
 from crm.registrations import reconciliation, targets
+from crm.visits import reach
 
 DEMO_LOGINS_FILE = "demo-logins.txt"
 
@@ -50,7 +51,10 @@ def init_command():
 @with_appcontext
 def load_centroids_command(path: Path):
     result = reference.load_desa_centroids(path)
-    click.echo(f"{result.updated} desa located; {len(result.unmatched)} rows matched no desa.")
+    estimated = reach.estimate_reaches()
+    db.session.commit()
+    click.echo(f"{result.updated} desa located; {len(result.unmatched)} rows matched no desa; "
+               f"{estimated} desa and kecamatan have a reach for visit flags.")
     for row in result.unmatched:
         click.echo(f"  unmatched: {row}")
 

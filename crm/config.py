@@ -27,6 +27,7 @@ class Defaults:
     SASAR_VISIT_FLAG_DISTANCE_M = 2000
     SASAR_VISIT_FLAG_KECAMATAN_DISTANCE_M = 10_000
     SASAR_VISIT_FLAG_ACCURACY_M = 500
+    SASAR_VISIT_FLAG_FIX_DISTANCE_M = 500
     SASAR_GOOD_FIX_M = 100
     # Background tiles of the dashboard's map, e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png" (mind the
     # tile server's usage policy); empty: no tiles, the markers show on a plain background.

@@ -216,7 +216,7 @@ def seed_demo(prospect_count: int = 2000, seed: int = 2024, today: date | None =
             kecamatan_id=desa.parent_id, desa=desa, occupation=occupation,
             business_name=business if business and rng.random() < 0.5 else None, sector=sector, stage=stage,
             source_agency=batch.agency, lead_batch=batch, assigned_officer=officer,
-            latitude=desa.latitude, longitude=desa.longitude, created_at=batch.created_at,
+            created_at=batch.created_at,
             consent_basis=ConsentBasis.PUBLIC_TASK, consent_agency=batch.agency, consent_date=added,
         )
         batch.rows_total += 1

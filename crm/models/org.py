@@ -44,6 +44,8 @@ class Region(db.Model):
     postal_code: Mapped[str | None] = mapped_column(String(5))
     latitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
     longitude: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
+    # How far from its centre the place reaches (m), estimated from the centroids (crm/visits/reach.py).
+    reach_m: Mapped[float | None]
 
     branch: Mapped[Branch] = relationship()
     parent: Mapped["Region | None"] = relationship(remote_side=[id], back_populates="children")

@@ -60,6 +60,10 @@ class Visit(db.Model):
     accuracy_m: Mapped[float | None]
     position_source: Mapped[PositionSource | None] = enum_column(PositionSource, nullable=True)
     distance_m: Mapped[float | None]
+    # What the distance was measured from ("fix": an earlier good fix, "desa", "kecamatan": its centre) and the
+    # distance allowed from it when the visit was logged.
+    distance_from: Mapped[str | None] = mapped_column(String(16))
+    distance_limit_m: Mapped[float | None]
     flagged: Mapped[bool] = mapped_column(default=False)
     flag_reason: Mapped[str | None] = mapped_column(String(64))
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

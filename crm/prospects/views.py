@@ -21,7 +21,7 @@ from crm.prospects import assignment, scope
 from crm.prospects.listing import ProspectFilter, day_bounds, find_prospects
 from crm.prospects.stages import ROAD, STAGE_LABELS
 from crm.registrations.registering import registration_of
-from crm.visits.forms import DECLINE_LABELS, FLAG_LABELS, OUTCOME_LABELS, ReassignForm
+from crm.visits.forms import DECLINE_LABELS, OUTCOME_LABELS, ReassignForm, flag_text
 
 bp = Blueprint("prospects", __name__)
 WORKERS = (Role.ADMIN, Role.MANAGER, Role.OFFICER)
@@ -111,7 +111,7 @@ def detail(prospect_id: int, revealed: tuple[str, ...] = ()):
     officers = assignment.officers_of(current_user) if current_user.role in MANAGERS else []
     return render_template("prospects/detail.html", prospect=prospect, visits=visits, officers=officers,
                            registration=registration_of(prospect),
-                           outcome_labels=OUTCOME_LABELS, decline_labels=DECLINE_LABELS, flag_labels=FLAG_LABELS,
+                           outcome_labels=OUTCOME_LABELS, decline_labels=DECLINE_LABELS, flag_text=flag_text,
                            stage_labels=STAGE_LABELS, can_work=scope.can_work(current_user, prospect),
                            revealed=revealed, phone_in_full=current_user.role is Role.OFFICER)
 

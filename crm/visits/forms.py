@@ -1,12 +1,14 @@
 import uuid
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, FloatField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from crm.errors import Invalid
-from crm.models import DeclineReason, Outcome, PositionSource
+from crm.i18n import number
+from crm.models import DeclineReason, Outcome, PositionSource, Visit
 from crm.visits.recording import VisitReport
 
 OUTCOME_LABELS = {
@@ -30,6 +32,30 @@ FLAG_LABELS = {
     "no_fix": _l("No position"),
 }
 REQUIRED = _l("This field is required.")
+
+
+def _km(metres: float) -> str:
+    return number(metres / 1000, 1)
+
+
+def flag_text(visit: Visit) -> str:
+    """Why a visit is flagged, with the figures that made it so: "3,2 km from the centre of Desa Kilensari;
+    limit 2,5 km", "Imprecise position: ±900 m"."""
+    if visit.flag_reason == "poor_fix" and visit.accuracy_m is not None:
+        return _("Imprecise position: ±%(accuracy)s m", accuracy=number(visit.accuracy_m))
+    if visit.flag_reason != "far" or visit.distance_m is None or visit.distance_limit_m is None:
+        return str(FLAG_LABELS.get(visit.flag_reason, ""))
+    figures = {"distance": _km(visit.distance_m), "limit": _km(visit.distance_limit_m)}
+    desa, kecamatan = visit.prospect.desa, visit.prospect.kecamatan
+    if visit.distance_from == "desa" and desa is not None:
+        if desa.is_kelurahan:
+            return _("%(distance)s km from the centre of Kelurahan %(place)s; limit %(limit)s km",
+                     place=desa.name, **figures)
+        return _("%(distance)s km from the centre of Desa %(place)s; limit %(limit)s km", place=desa.name, **figures)
+    if visit.distance_from == "kecamatan" and kecamatan is not None:
+        return _("%(distance)s km from the centre of Kecamatan %(place)s; limit %(limit)s km",
+                 place=kecamatan.name, **figures)
+    return _("%(distance)s km from where an earlier visit found them; limit %(limit)s km", **figures)
 
 
 class VisitForm(FlaskForm):

@@ -100,6 +100,8 @@ def geocode(query: str, config: dict, branch_id: int | None = None) -> Location 
 class KnownPlace:
     point: Point
     precision: str  # "fix" (a good visit fix), "desa", "kecamatan" (its centre: only roughly where they are)
+    reach_m: float | None = None  # how far the desa or kecamatan reaches from its centre, when estimated
+    name: str | None = None       # the desa's or kecamatan's name
 
 
 def known_place(prospect: Prospect) -> KnownPlace | None:
@@ -110,7 +112,7 @@ def known_place(prospect: Prospect) -> KnownPlace | None:
     for region in (prospect.desa, prospect.kecamatan):  # read only when needed: each may cost a query
         point = Point.of(region.latitude, region.longitude) if region is not None else None
         if point is not None:
-            return KnownPlace(point, region.level.value)
+            return KnownPlace(point, region.level.value, region.reach_m, region.name)
     return None
 
 
@@ -127,6 +129,7 @@ def as_decimal(value: float) -> Decimal:
 class FixAssessment:
     distance_m: float | None
     flag_reason: str | None  # "far", "poor_fix" or "no_fix"; None when the visit looks right
+    max_distance_m: float | None = None  # the distance allowed, when there was a place to measure from
 
     @property
     def flagged(self) -> bool:
@@ -139,13 +142,14 @@ def assess_fix(expected: Point | None, fix: Point | None, accuracy_m: float | No
 
     A fix worse than `max_accuracy_m`, or farther than `max_distance_m` from the known place, is flagged
     for a manager — never refused: villages are large and phones' fixes are rough. The caller widens
-    `max_distance_m` when only the kecamatan's centre is known.
+    `max_distance_m` by how well the place is known (FlagRules.max_distance_for).
     """
+    limit = max_distance_m if expected is not None else None
     if fix is None:
-        return FixAssessment(None, "no_fix")
+        return FixAssessment(None, "no_fix", limit)
     distance = distance_m(expected, fix) if expected is not None else None
     if accuracy_m is not None and accuracy_m > max_accuracy_m:
-        return FixAssessment(distance, "poor_fix")
+        return FixAssessment(distance, "poor_fix", limit)
     if distance is not None and distance > max_distance_m:
-        return FixAssessment(distance, "far")
-    return FixAssessment(distance, None)
+        return FixAssessment(distance, "far", limit)
+    return FixAssessment(distance, None, limit)

@@ -47,19 +47,32 @@ class VisitReport:
 
 @dataclass(frozen=True)
 class FlagRules:
+    """How far a visit may be from the prospect's known place, by how well that place is known.
+
+    An earlier good fix of the person is tight (`max_distance_from_fix_m`); a desa or kecamatan centre allows
+    the place's own reach (crm/visits/reach.py, set by `sasar load-centroids`), or, where no reach is known,
+    `max_distance_m` from a desa centre and `max_distance_from_kecamatan_m` from a kecamatan's.
+    """
+
     max_distance_m: float = 2000
     max_accuracy_m: float = 500
     good_fix_m: float = 100
     # A kecamatan spans 10–20 km: measured from its centre, only a visit in another kecamatan is suspect.
     max_distance_from_kecamatan_m: float = 10_000
+    max_distance_from_fix_m: float = 500
 
     @classmethod
     def from_config(cls, config) -> "FlagRules":
         return cls(config.get("SASAR_VISIT_FLAG_DISTANCE_M", 2000), config.get("SASAR_VISIT_FLAG_ACCURACY_M", 500),
-                   config.get("SASAR_GOOD_FIX_M", 100), config.get("SASAR_VISIT_FLAG_KECAMATAN_DISTANCE_M", 10_000))
+                   config.get("SASAR_GOOD_FIX_M", 100), config.get("SASAR_VISIT_FLAG_KECAMATAN_DISTANCE_M", 10_000),
+                   config.get("SASAR_VISIT_FLAG_FIX_DISTANCE_M", 500))
 
     def max_distance_for(self, place: geo.KnownPlace | None) -> float:
-        return self.max_distance_from_kecamatan_m if place and place.precision == "kecamatan" else self.max_distance_m
+        if place is None or place.precision == "fix":
+            return self.max_distance_from_fix_m
+        if place.reach_m is not None:
+            return place.reach_m
+        return self.max_distance_from_kecamatan_m if place.precision == "kecamatan" else self.max_distance_m
 
 
 @dataclass(frozen=True)
@@ -120,6 +133,7 @@ def record_visit(officer: User, report: VisitReport, rules: FlagRules, *, ip: st
         longitude=geo.as_decimal(fix.longitude) if fix else None,
         accuracy_m=report.accuracy_m, position_source=report.position_source if fix else None,
         distance_m=assessment.distance_m, flagged=assessment.flagged, flag_reason=assessment.flag_reason,
+        distance_from=place.precision if place else None, distance_limit_m=assessment.max_distance_m,
     )
     db.session.add(visit)
 

@@ -18,7 +18,7 @@ from crm.prospects import scope
 from crm.prospects.stages import STAGE_LABELS
 from crm.visits import dayplan, geo
 from crm.visits.api import VisitIn, report_from, visit_out
-from crm.visits.forms import DECLINE_LABELS, FLAG_LABELS, OUTCOME_LABELS, VisitForm
+from crm.visits.forms import DECLINE_LABELS, OUTCOME_LABELS, VisitForm, flag_text
 from crm.visits.recording import FlagRules, mark_reviewed, record_visit
 from crm.visits.today import officer_today
 
@@ -93,11 +93,12 @@ def sync_visit():
 def flagged():
     show_reviewed = request.args.get("reviewed") == "1"
     query = (select(Visit).join(Visit.prospect).where(Visit.flagged, scope.visibility_filter(current_user))
-             .options(selectinload(Visit.prospect), selectinload(Visit.officer))
+             .options(selectinload(Visit.prospect).selectinload(Prospect.desa),
+                      selectinload(Visit.prospect).selectinload(Prospect.kecamatan), selectinload(Visit.officer))
              .order_by(Visit.visited_at.desc()).limit(200))
     if not show_reviewed:
         query = query.where(Visit.reviewed_at.is_(None))
-    return render_template("visits/flagged.html", visits=db.session.scalars(query).all(), flag_labels=FLAG_LABELS,
+    return render_template("visits/flagged.html", visits=db.session.scalars(query).all(), flag_text=flag_text,
                            outcome_labels=OUTCOME_LABELS, show_reviewed=show_reviewed)
 
 

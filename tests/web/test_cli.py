@@ -84,6 +84,6 @@ def test_load_centroids_locates_desa(runner, db, tmp_path):
                         "35.12.06.2099,35.12.06,Atlantis,-7.7,113.9\n")
     result = runner.invoke(args=["sasar", "load-centroids", str(csv_file)])
     assert result.exit_code == 0
-    assert "1 desa located; 1 rows matched no desa." in result.output and "Atlantis" in result.output
+    assert "1 desa located; 1 rows matched no desa;" in result.output and "Atlantis" in result.output
     kilensari = db.session.scalar(select(Region).where(Region.name == "Kilensari"))
     assert kilensari.code == "35.12.06.2004" and float(kilensari.latitude) == -7.7
