@@ -36,6 +36,7 @@ from crm.models import (
     Visit,
 )
 from crm.registrations import contributions
+from crm.visits.recording import FlagRules
 
 # Last year's target over the branch's 2023 close (shared/DOMAIN.md); this year's target is set
 # over where last year ended in the demo's own figures.
@@ -247,16 +248,18 @@ def _visit(rng, prospect, officer, outcome, visited_at, desa) -> Visit:
         decline_reason=rng.choice(list(DeclineReason)) if outcome is Outcome.NOT_INTERESTED else None,
         latitude=desa.latitude, longitude=desa.longitude, accuracy_m=rng.choice((8.0, 15.0, 40.0)),
         position_source=PositionSource.GPS, distance_m=rng.choice((40.0, 120.0, 350.0)),
+        distance_from="desa", distance_limit_m=desa.reach_m or FlagRules().max_distance_m,
     )
     if rng.random() < FLAGGED_SHARE:
         visit.flagged = True
         visit.flag_reason = rng.choice(("far", "poor_fix", "no_fix"))
         if visit.flag_reason == "far":
-            visit.distance_m = float(rng.randint(2_500, 9_000))
+            visit.distance_m = visit.distance_limit_m + rng.randint(300, 6_000)
         elif visit.flag_reason == "poor_fix":
             visit.accuracy_m = float(rng.randint(600, 1_500))
         else:
             visit.latitude = visit.longitude = visit.accuracy_m = visit.position_source = visit.distance_m = None
+            visit.distance_from = None
     return visit
 
 
