@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from crm import audit
 from crm.errors import Conflict
@@ -140,9 +140,35 @@ def start_preview(stored: StoredFile, *, submission: Submission, limits: ImportL
     return batch
 
 
-def _require_preview(batch: LeadBatch) -> None:
-    if batch.status is not BatchStatus.PREVIEW:
-        raise Conflict(_l("This list has already been saved."))
+class Discarded(Conflict):
+    """The preview is gone: someone chose not to save it (perhaps at the same moment)."""
+
+
+def _settled(batch_id: int) -> Conflict:
+    """Why a batch is no longer a preview, read afresh (what another request did to it meanwhile)."""
+    if is_discarded(batch_id):
+        return Discarded(_l("This list was not saved: it was discarded."))
+    return Conflict(_l("This list has already been saved."))
+
+
+def is_discarded(batch_id: int) -> bool:
+    """Whether the batch is gone (its preview was discarded)."""
+    return db.session.scalar(select(LeadBatch.id).where(LeadBatch.id == batch_id)) is None
+
+
+def _claim(batch: LeadBatch, status: BatchStatus = BatchStatus.PREVIEW) -> None:
+    """Take the batch while it is still a preview, atomically, setting `status` (PREVIEW: only take it).
+
+    One conditional UPDATE: when two requests commit, discard or recount the same preview at once, the
+    database lets one through (PostgreSQL holds the second until the first ends; SQLite lets one write at
+    a time) and the other finds the status changed and is told what happened, never a crash.
+    """
+    taken = db.session.execute(
+        update(LeadBatch).where(LeadBatch.id == batch.id, LeadBatch.status == BatchStatus.PREVIEW)
+        .values(status=status), execution_options={"synchronize_session": False}).rowcount
+    if not taken:
+        raise _settled(batch.id)
+    batch.status = status
 
 
 def refresh_preview(batch: LeadBatch, *, limits: ImportLimits, uploads: Path,
@@ -153,7 +179,7 @@ def refresh_preview(batch: LeadBatch, *, limits: ImportLimits, uploads: Path,
     With `remember`, the mapping becomes the agency's choice for these column titles. While no column
     is marked as the name (or none as NIK or phone) nothing is counted: the mapping must be fixed first.
     """
-    _require_preview(batch)
+    _claim(batch)
     db.session.execute(delete(LeadRow).where(LeadRow.batch_id == batch.id))
     if sheet is not None and sheet != (batch.sheet_name or ""):
         batch.sheet_name, batch.column_mapping, mapping = sheet or None, None, None
@@ -174,8 +200,9 @@ def refresh_preview(batch: LeadBatch, *, limits: ImportLimits, uploads: Path,
 
 
 def commit_batch(batch: LeadBatch, *, limits: ImportLimits, uploads: Path) -> ImportResult:
-    """Save the previewed list: the rows are checked again against what Sasar holds now. The caller commits."""
-    _require_preview(batch)
+    """Save the previewed list: the rows are checked again against what Sasar holds now. The caller commits.
+    A second commit of the same list, or one after it was discarded, is refused (Conflict)."""
+    _claim(batch, BatchStatus.COMMITTED)
     db.session.execute(delete(LeadRow).where(LeadRow.batch_id == batch.id))
     mapping = mapping_from_names(batch.column_mapping) if batch.column_mapping else None
     with open_lead_file(stored_path(uploads, batch.file_sha256), sheet=batch.sheet_name, mapping=mapping,
@@ -186,15 +213,20 @@ def commit_batch(batch: LeadBatch, *, limits: ImportLimits, uploads: Path) -> Im
         result = run_pipeline(lead_file=lead_file, target=target, limits=limits,
                               keep_outcomes=0)
     _record(batch, result)
-    batch.status, batch.committed_at = BatchStatus.COMMITTED, utcnow()
+    batch.committed_at = utcnow()
     _audit_saved(batch, result)
     return result
 
 
 def discard_preview(batch: LeadBatch) -> None:
-    """Forget a preview that was not wanted (the stored file stays: other batches may share it)."""
-    _require_preview(batch)
-    db.session.delete(batch)
+    """Forget a preview that was not wanted (the stored file stays: other batches may share it). Refused
+    (Conflict) when the list was saved meanwhile, or already discarded."""
+    gone = db.session.execute(delete(LeadBatch).where(LeadBatch.id == batch.id,
+                                                      LeadBatch.status == BatchStatus.PREVIEW),
+                              execution_options={"synchronize_session": False}).rowcount
+    if not gone:
+        raise _settled(batch.id)
+    db.session.expunge(batch)
 
 
 # --- the API -------------------------------------------------------------------------------------------

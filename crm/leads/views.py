@@ -136,6 +136,14 @@ def remap(batch_id: int):
     return redirect(url_for("leads.preview", batch_id=batch_id))
 
 
+def _after_refusal(batch_id: int) -> str:
+    """Where a refused commit or discard goes: the list (saved, or still a preview), or the history if the
+    list was discarded meanwhile."""
+    if intake.is_discarded(batch_id):
+        return url_for("leads.history")
+    return url_for("leads.batch", batch_id=batch_id)
+
+
 @bp.post("/<int:batch_id>/commit")
 @allow(*PORTAL)
 def commit(batch_id: int):
@@ -145,7 +153,7 @@ def commit(batch_id: int):
         flash(_("Saved: %(created)s new leads, %(duplicates)s duplicates, %(invalid)s rows to fix.",
                 created=result.created, duplicates=result.duplicates, invalid=result.invalid), "success")
         return redirect(url_for("leads.batch", batch_id=batch_id))
-    return redirect(url_for("leads.preview", batch_id=batch_id))
+    return redirect(_after_refusal(batch_id))
 
 
 @bp.post("/<int:batch_id>/discard")
@@ -156,7 +164,7 @@ def discard(batch_id: int):
         intake.discard_preview(batch)
         flash(_("The list was not saved."), "info")
         return redirect(url_for("leads.history"))
-    return redirect(url_for("leads.batch", batch_id=batch_id))
+    return redirect(_after_refusal(batch_id))
 
 
 @bp.get("/<int:batch_id>")

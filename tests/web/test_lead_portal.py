@@ -3,8 +3,10 @@ and each agency sees only its own lists."""
 
 import io
 import re
+import threading
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from crm.models import BatchStatus, LeadBatch, Prospect, Role
@@ -183,3 +185,74 @@ def test_the_prospect_page_shows_the_other_agencies_that_listed_the_person(clien
     siti = db.session.scalar(select(Prospect).where(Prospect.nik == "3512064507850003"))
     page = client.get(f"/prospects/{siti.id}").get_data(as_text=True)
     assert "Also listed by" in page and "DINSOS" in page
+
+
+# --- the same preview committed and discarded at once (issue 13.5, 15.5) ------------------------------
+
+def _second_window(app, user):
+    """The same liaison in another browser window: a client of its own, signed in."""
+    other = app.test_client()
+    sign_in_english(other, user)
+    return other
+
+
+@pytest.mark.parametrize("actions", [("commit", "commit"), ("commit", "discard"), ("discard", "commit")])
+def test_two_windows_acting_on_one_preview_at_once_one_wins_the_other_is_told(app, client, db, ratna, actions):
+    batch_id = batch_id_of(upload(client))
+    windows = [client, _second_window(app, ratna)]
+    start = threading.Barrier(2)
+    answers: list = [None, None]
+
+    def act(index):
+        start.wait()
+        answers[index] = windows[index].post(f"/leads/{batch_id}/{actions[index]}", follow_redirects=True)
+
+    threads = [threading.Thread(target=act, args=(index,)) for index in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    pages = [answer.get_data(as_text=True) for answer in answers]
+    won = [page for answer, page in zip(answers, pages, strict=True)
+           if answer.status_code == 200 and ("flash-success" in page or "flash-info" in page)]
+    lost = [page for answer, page in zip(answers, pages, strict=True) if page not in won]
+    assert len(won) == len(lost) == 1, "one of the two goes through, the other is told why it did not"
+    # Told while both ran, or — when the discard had ended before the commit even looked — the list is gone.
+    assert any(words in lost[0] for words in ("This list has already been saved.", "it was discarded",
+                                              "There is no such lead list."))
+    db.session.expire_all()
+    batch = db.session.get(LeadBatch, batch_id)
+    saved = db.session.scalar(select(func.count()).select_from(Prospect))
+    assert (batch.status, saved) == (BatchStatus.COMMITTED, 6) if batch else saved == 0
+
+
+def test_a_commit_that_comes_after_a_discard_is_told_the_list_was_discarded(app, client, db, ratna):
+    from crm.leads import intake
+    from crm.leads.importer import ImportLimits
+    from crm.leads.storage import uploads_dir
+    batch_id = batch_id_of(upload(client))
+    stale = db.session.get(LeadBatch, batch_id)  # read as the commit's request read it, before the discard
+    with app.app_context():  # the discarding request, in a session of its own
+        intake.discard_preview(db.session.get(LeadBatch, batch_id))
+        db.session.commit()
+    with pytest.raises(intake.Discarded, match="discarded"), force_locale("en"):
+        intake.commit_batch(stale, limits=ImportLimits(), uploads=uploads_dir(app.instance_path))
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Prospect)) == 0
+
+
+def test_a_second_commit_of_a_preview_read_before_the_first_ended_is_refused(app, client, db, ratna):
+    from crm.errors import Conflict
+    from crm.leads import intake
+    from crm.leads.importer import ImportLimits
+    from crm.leads.storage import uploads_dir
+    batch_id = batch_id_of(upload(client))
+    limits, uploads = ImportLimits(), uploads_dir(app.instance_path)
+    stale = db.session.get(LeadBatch, batch_id)
+    with app.app_context():
+        intake.commit_batch(db.session.get(LeadBatch, batch_id), limits=limits, uploads=uploads)
+        db.session.commit()
+    with pytest.raises(Conflict, match="already been saved"), force_locale("en"):
+        intake.commit_batch(stale, limits=limits, uploads=uploads)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Prospect)) == 6
