@@ -216,15 +216,16 @@ def _batch_label(batch: LeadBatch) -> str:
 
 def _ignored(arg: str, value: str) -> Note:
     return Note(arg, _l("“%(value)s” is not a valid %(what)s; it was ignored.", value=value[:40],
-                        what=FIELD_LABELS[arg]))
+                        what=FIELD_LABELS.get(arg, arg)))
 
 
 def _unavailable(arg: str, value: str) -> Note:
     return Note(arg, _l("There is no %(what)s “%(value)s” among yours; it was ignored.", value=value[:40],
-                        what=FIELD_LABELS[arg]))
+                        what=FIELD_LABELS.get(arg, arg)))
 
 
-def _read_date(args: Mapping[str, str], arg: str, notes: list[Note]) -> date | None:
+def read_date(args: Mapping[str, str], arg: str, notes: list[Note]) -> date | None:
+    """The day `arg` names (ISO, in the years Sasar knows), or None — noted when given but unusable."""
     text = (args.get(arg) or "").strip()
     if not text:
         return None
@@ -239,7 +240,7 @@ def _read_date(args: Mapping[str, str], arg: str, notes: list[Note]) -> date | N
 
 
 def _read_period(args: Mapping[str, str], today: date, notes: list[Note]) -> tuple[date, date]:
-    start, end = _read_date(args, "from", notes), _read_date(args, "to", notes)
+    start, end = read_date(args, "from", notes), read_date(args, "to", notes)
     year = (start or end or today).year
     start = start or date(year, 1, 1)
     end = end or date(start.year, 12, 31)
@@ -249,28 +250,46 @@ def _read_period(args: Mapping[str, str], today: date, notes: list[Note]) -> tup
     return start, end
 
 
-def parse_filter(args: Mapping[str, str], today: date, allowed=None) -> DashboardFilter:
-    """The filter the query asks for. Values that are malformed — or, given `allowed` (see `id_checker`),
-    not allowed — are left out and listed in `notes`. Without `from`/`to` the period is the current year."""
-    notes: list[Note] = []
-    start, end = _read_period(args, today, notes)
+def read_id(args: Mapping[str, str], arg: str, notes: list[Note]) -> int | None:
+    """The record id `arg` names, or None — noted when given but not a usable id (a number past PostgreSQL's
+    integer would not match a row; it must not reach the database)."""
+    text = (args.get(arg) or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 0 < int(text) <= _MAX_ID:
+        notes.append(_ignored(arg, text))
+        return None
+    return int(text)
+
+
+def read_narrowing(args: Mapping[str, str], notes: list[Note], allowed=None) -> dict[str, object]:
+    """The narrowing the query asks for, as DashboardFilter (and ProspectFilter) fields: the ids of ID_ARGS and
+    the sector. Values that are malformed — or, given `allowed` (see `id_checker`), not allowed — are left out
+    and noted."""
     chosen: dict[str, object] = {}
     for arg, attribute in ID_ARGS:
-        text = (args.get(arg) or "").strip()
-        if not text:
+        value = read_id(args, arg, notes)
+        if value is None:
             continue
-        if not text.isdigit() or not 0 < int(text) <= _MAX_ID:
-            notes.append(_ignored(arg, text))
-        elif allowed is not None and not allowed(arg, int(text)):
-            notes.append(_unavailable(arg, text))
+        if allowed is not None and not allowed(arg, value):
+            notes.append(_unavailable(arg, args[arg].strip()))
         else:
-            chosen[attribute] = int(text)
+            chosen[attribute] = value
     sector = (args.get("sector") or "").strip()
     if sector:
         if sector in {s.value for s in Sector}:
             chosen["sector"] = Sector(sector)
         else:
             notes.append(_ignored("sector", sector))
+    return chosen
+
+
+def parse_filter(args: Mapping[str, str], today: date, allowed=None) -> DashboardFilter:
+    """The filter the query asks for. Values that are malformed — or, given `allowed` (see `id_checker`),
+    not allowed — are left out and listed in `notes`. Without `from`/`to` the period is the current year."""
+    notes: list[Note] = []
+    start, end = _read_period(args, today, notes)
+    chosen = read_narrowing(args, notes, allowed)
     return DashboardFilter(start, end, **chosen, notes=tuple(notes))
 
 

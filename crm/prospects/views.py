@@ -1,7 +1,5 @@
 """Prospect lists, the prospect page, and assignment to officers."""
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,10 +8,11 @@ from sqlalchemy.orm import selectinload
 
 from crm import reference
 from crm.auth.access import allow
+from crm.dashboard import filters
 from crm.errors import shown_on_page
 from crm.extensions import db
 from crm.i18n import local_timezone, local_today
-from crm.models import Prospect, Region, Role, Sector, Stage, User, Visit
+from crm.models import Prospect, Region, Role, Stage, User, Visit
 from crm.people.nik import mask_nik
 from crm.people.phone import mask_phone
 from crm.privacy import subjects
@@ -45,39 +44,20 @@ def _visible_or_404(prospect_id: int) -> Prospect:
     return prospect
 
 
-_NARROWING_IDS = {"branch": "branch_id", "agency": "agency_id", "desa": "desa_id", "officer": "officer_id",
-                  "batch": "batch_id"}
-
-
-def _date_arg(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
-
-
-def _id_arg(name: str) -> int | None:
-    """A record id from the query string; None when absent or not a usable id."""
-    value = request.args.get(name, type=int)
-    return value if value is not None and 0 < value < 2**31 else None
-
-
-def _narrowing() -> tuple[dict, dict]:
-    """The dashboard's narrowing in the query (ProspectFilter fields, and the arguments to keep in links)."""
-    fields, kept = {}, {}
-    for arg, field in _NARROWING_IDS.items():
-        value = request.args.get(arg, type=int)
-        if value:
-            fields[field], kept[arg] = value, value
-    sector, reached = request.args.get("sector"), request.args.get("reached")
-    if sector in {s.value for s in Sector}:
-        fields["sector"], kept["sector"] = Sector(sector), sector
+def _narrowing(notes: list) -> tuple[dict, dict]:
+    """The dashboard's narrowing in the query, read by the dashboard's own parser (ProspectFilter fields, and
+    the arguments to keep in links); the kecamatan is the list's own choice, kept by its select."""
+    fields = filters.read_narrowing(request.args, notes)
+    kept = {arg: str(fields[attribute]) for arg, attribute in filters.ID_ARGS
+            if attribute in fields and arg != "kecamatan"}
+    if "sector" in fields:
+        kept["sector"] = fields["sector"].value
+    reached = request.args.get("reached")
     if reached in {s.value for s in ROAD}:
         fields["reached"], kept["reached"] = Stage(reached), reached
-    first, last = _date_arg("from"), _date_arg("to")
+    first, last = filters.read_date(request.args, "from", notes), filters.read_date(request.args, "to", notes)
     if first and last and first <= last:
-        fields["created_from"], fields["created_before"] = day_bounds(
-            first, last, local_timezone())
+        fields["created_from"], fields["created_before"] = day_bounds(first, last, local_timezone())
         kept["from"], kept["to"] = first.isoformat(), last.isoformat()
     if request.args.get("overdue") == "1":  # from Today: every follow-up that is overdue
         fields["follow_up_before"], kept["overdue"] = local_today(), "1"
@@ -88,16 +68,17 @@ def _narrowing() -> tuple[dict, dict]:
 @allow(*WORKERS)
 def index():
     stage = request.args.get("stage")
-    narrowing, kept = _narrowing()
+    notes: list = []  # what cannot be used is left out, as on the dashboard
+    narrowing, kept = _narrowing(notes)
     criteria = ProspectFilter(
         query=request.args.get("q", ""),
         stage=Stage(stage) if stage in {s.value for s in Stage} else None,
-        kecamatan_id=request.args.get("kecamatan", type=int),
         mine_only=request.args.get("mine") == "1",
         **narrowing,
     )
-    result = find_prospects(current_user, criteria, request.args.get("page", 1, type=int),
-                            after=_id_arg("after"), before=_id_arg("before"))
+    result = find_prospects(current_user, criteria, filters.read_id(request.args, "page", notes) or 1,
+                            after=filters.read_id(request.args, "after", notes),
+                            before=filters.read_id(request.args, "before", notes))
     return render_template("prospects/index.html", result=result, criteria=criteria, stage_labels=STAGE_LABELS,
                            kecamatan=reference.kecamatan_of(current_user.branch), narrowing=kept)
 

@@ -120,3 +120,24 @@ def test_an_officer_searches_only_the_prospects_they_may_see(client, db):
     make_prospect("Siti Rohmah", "Mimbaan")  # Panji: not hers
     sign_in(client, officer)
     assert _names(client, q="siti") == ["Siti Aminah"]
+
+
+@pytest.mark.parametrize("query", [
+    {"agency": "99999999999"}, {"kecamatan": "99999999999"}, {"desa": "-3"}, {"officer": "1e9"},
+    {"batch": "2147483648"}, {"branch": "0"}, {"after": "99999999999"}, {"before": "99999999999"},
+    {"page": "99999999999999999999"}, {"from": "9999-12-31", "to": "9999-12-31"}, {"sector": "nope"},
+])
+def test_a_narrowing_the_list_cannot_use_is_left_out_not_an_error(client, db, query):
+    make_prospect("Siti Aminah")
+    sign_in(client, make_user(Role.ADMIN, "dimas"))
+    response = client.get("/prospects", query_string=query)
+    assert response.status_code == 200
+    assert _names(client, **query) == ["Siti Aminah"]
+
+
+def test_the_list_narrows_by_the_dashboards_agency_and_sector(client, db):
+    kept = make_prospect("Siti Aminah", agency_code="DINSOS")
+    make_prospect("Ahmad Hidayat", agency_code="DISNAKKAN")
+    sign_in(client, make_user(Role.ADMIN, "dimas"))
+    assert _names(client, agency=str(kept.source_agency_id)) == ["Siti Aminah"]
+    assert _names(client, agency=str(kept.source_agency_id), sector="fishing") == []
