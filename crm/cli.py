@@ -166,12 +166,16 @@ def set_target_command(branch_code, year, participants, baseline):
                                  "the last line is the summary as JSON.")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--branch", "branch_code", default=None, help="Branch code (default: SASAR_BRANCH_CODE).")
+@click.option("--status-date", "statuses_on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day the export's statuses were taken (YYYY-MM-DD): dates the lapses of rows without a "
+                   "status-date column; needed when the file has none and lists lapsed participants.")
 @with_appcontext
-def reconcile_command(path: Path, branch_code):
+def reconcile_command(path: Path, branch_code, statuses_on):
     branch = _branch_or_fail(branch_code)
     with force_locale("en"):  # the reasons kept with the run are in the command line's language
         try:
-            result = reconciliation.reconcile(branch, path, today=local_today())
+            result = reconciliation.reconcile(branch, path, today=local_today(),
+                                              statuses_on=statuses_on.date() if statuses_on else None)
         except DomainError as error:
             db.session.rollback()
             _fail(error.message)

@@ -18,6 +18,7 @@ from sqlalchemy import select, text
 
 from crm.errors import Invalid
 from crm.extensions import db
+from crm.i18n import local_timezone
 from crm.leads.bulk import Writer, bulk_insert, one_of, overlaps_writes
 from crm.leads.dedup import Deduplicator, RowStatus, Verdict
 from crm.leads.lists import LeadFile
@@ -124,12 +125,12 @@ PROSPECT_COLUMNS = ("branch_id", "name", "nik", "phone", "address", "kecamatan_i
 _LEAD_CONSENT_BASIS = ConsentBasis.PUBLIC_TASK.name
 
 
-def _prospect_values(lead: CheckedLead, target: ImportTarget, now) -> tuple:
-    """A new prospect's row, in PROSPECT_COLUMNS order."""
+def _prospect_values(lead: CheckedLead, target: ImportTarget, now, consent_day) -> tuple:
+    """A new prospect's row, in PROSPECT_COLUMNS order; consent is dated by the branch's day, not UTC's."""
     return (target.branch_id, lead.name, lead.nik, lead.phone, lead.address, lead.kecamatan_id, lead.desa_id,
             lead.place_as_given, lead.occupation, lead.business_name, lead.sector_name, _NEW, now, target.agency_id,
             lead.reference, target.batch_id, lead.latitude, lead.longitude, now, now,
-            _LEAD_CONSENT_BASIS, target.agency_id, now.date())
+            _LEAD_CONSENT_BASIS, target.agency_id, consent_day)
 
 
 def _detail(verdict: Verdict) -> dict | None:
@@ -165,6 +166,7 @@ class _Run:
         self.dedup = Deduplicator(target.agency_id, lookups)
         self.result = ImportResult(batch_id=target.batch_id)
         self.now = utcnow()
+        self.consent_day = self.now.astimezone(local_timezone()).date()
         self.writer = Writer(background=streaming)
         self.listed: set[int] = set()
         self.kept_waiting: list[dict] = []
@@ -191,6 +193,7 @@ class _Run:
         save, batch_id, target, now, result = self.target.save, self.target.batch_id, self.target, self.now, \
             self.result
         every_outcome, all_ids = self.keep_outcomes is None, self.all_ids
+        consent_day = self.consent_day
         new_prospects, kept_rows = [], []
         for lead, verdict in zip(chunk, verdicts, strict=True):
             status = verdict.status
@@ -199,7 +202,7 @@ class _Run:
                 result.created += 1
                 result.unresolved_places += lead.place_unresolved
                 if save:
-                    new_prospects.append(_prospect_values(lead, target, now))
+                    new_prospects.append(_prospect_values(lead, target, now, consent_day))
                 continue
             self._count(lead, status)
             kept = None
@@ -219,7 +222,7 @@ class _Run:
                     kept_rows.append(tuple(kept[name] for name in LEAD_ROW_COLUMNS))
             outcome = self._keep_outcome(lead, verdict)
             if save and (status is RowStatus.CREATED or status is RowStatus.POSSIBLE_DUPLICATE):
-                new_prospects.append(_prospect_values(lead, target, now))
+                new_prospects.append(_prospect_values(lead, target, now, consent_day))
                 if kept is not None or (all_ids and outcome is not None):
                     self.waiting.append((lead.nik, lead.phone, kept, outcome, "prospect_id"))
                 if verdict.candidate_keys is not None:

@@ -129,3 +129,6 @@ class ReconciliationForm(FlaskForm):
     file = FileField(_l("Participant export (CSV or XLSX)"), validators=[
         FileRequired(_l("Choose a file.")),
         FileAllowed(["csv", "xlsx"], _l("Only CSV or XLSX files."))])
+    statuses_on = DayField(_l("Statuses as of"), validators=[Optional()], description=_l(
+        "The day the export was made. Lapses are dated from the file's status-date column; when it has none, "
+        "from this day."))

@@ -11,6 +11,10 @@ list (CSV or XLSX with at least NIK, KPJ, name, registration date and status). E
 - else is *unmatched* and listed, never dropped;
 - or is *invalid* and listed with its reasons.
 
+A status change is dated from the export's status-date column when it has one, else from the day the
+uploader states the statuses were taken (the export's date); a lapse is never dated "today" by default,
+or a participant who lapsed years ago would count against this year's target.
+
 Everything is decided from the rows and the database, so reading the same file twice changes
 nothing the second time.
 """
@@ -254,8 +258,18 @@ def _note(row: ExportRow, reason) -> RowNote:
     return RowNote(row.row, row.kpj, row.name, mask_nik(row.nik), str(reason))
 
 
+def check_status_date(rows: list[ExportRow], statuses_on: date | None, today: date) -> None:
+    """Refuse a stated date in the future, and a lapse with no date in the file and none stated."""
+    if statuses_on is not None and statuses_on > today:
+        raise Invalid(_l("The date %(date)s is in the future.", date=statuses_on.isoformat()), field="statuses_on")
+    if statuses_on is None and any(r.status is ParticipantStatus.LAPSED and r.status_on is None for r in rows):
+        raise Invalid(_l("The export has lapsed participants but no status-date column: state the day its "
+                         "statuses were taken (the export's date)."), field="statuses_on")
+
+
 def reconcile_rows(branch: Branch, rows: list[ExportRow], result: ReconciliationResult, *, today: date,
-                   actor: User | None = None) -> None:
+                   statuses_on: date | None = None, actor: User | None = None) -> None:
+    stated = statuses_on or today  # only active rows fall back to today (check_status_date)
     by_kpj = _registrations_by_kpj([row.kpj for row in rows])
     by_nik = _prospects_by_nik(branch, [row.nik for row in rows])
     for row in rows:
@@ -290,20 +304,23 @@ def reconcile_rows(branch: Branch, rows: list[ExportRow], result: Reconciliation
             result.invalid.append(_note(row, error.message))
             continue
         result.matched += 1
-        result.status_changed += registering.set_status(registration, row.status, row.status_on or today,
+        result.status_changed += registering.set_status(registration, row.status, row.status_on or stated,
                                                         actor=actor)
 
 
-def reconcile(branch: Branch, path: Path, *, today: date, actor: User | None = None,
-              filename: str | None = None) -> ReconciliationResult:
+def reconcile(branch: Branch, path: Path, *, today: date, statuses_on: date | None = None,
+              actor: User | None = None, filename: str | None = None) -> ReconciliationResult:
     """Read an export (a CSV or XLSX file) and reconcile it with the branch; keeps a ReconciliationRun.
 
-    Raises Invalid when the file cannot be read or lacks a required column. The caller commits.
+    `statuses_on`: the day the export's statuses were taken, for rows without a status date.
+    Raises Invalid when the file cannot be read, lacks a required column, or has a lapse it cannot
+    date. The caller commits.
     """
     records = read_records(path)
     rows, invalid = parse_rows(records, today)
+    check_status_date(rows, statuses_on, today)
     result = ReconciliationResult(rows=len(records), invalid=invalid)
-    reconcile_rows(branch, rows, result, today=today, actor=actor)
+    reconcile_rows(branch, rows, result, today=today, statuses_on=statuses_on, actor=actor)
     result.invalid.sort(key=lambda note: note.row)
     run = ReconciliationRun(
         branch_id=branch.id, run_by_id=getattr(actor, "id", None), filename=filename or path.name,

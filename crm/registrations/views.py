@@ -293,7 +293,8 @@ def reconcile():
             # openpyxl opens a workbook only by its .xlsx name; the reader itself goes by content.
             path = Path(folder) / ("export" + Path(upload.filename or "").suffix.lower()[:5])
             upload.save(path)
-            result = reconciliation.reconcile(current_user.branch, path, today=local_today(), actor=current_user,
+            result = reconciliation.reconcile(current_user.branch, path, today=local_today(),
+                                              statuses_on=form.statuses_on.data, actor=current_user,
                                               filename=upload.filename)
             flash(_("%(rows)d rows read: %(matched)d matched, %(converted)d converted, %(changed)d status "
                     "changes, %(unmatched)d unmatched, %(invalid)d invalid.", rows=result.rows,

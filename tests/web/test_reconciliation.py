@@ -16,6 +16,7 @@ from tests.factories import make_prospect, make_user, sign_in
 
 DATA = Path(__file__).parent.parent / "data"
 EXPORTS = [DATA / "core_export.csv", DATA / "core_export.xlsx"]
+STATUS_DATE = "2024-06-28"  # the day the export in tests/data was taken, as its uploader states
 FIRST_RUN = {"rows": 8, "matched": 4, "converted": 1, "status_changed": 2, "unmatched": 1, "invalid": 3}
 SECOND_RUN = {**FIRST_RUN, "converted": 0, "status_changed": 0}
 
@@ -55,7 +56,7 @@ def _state(db) -> list[tuple]:
 
 @pytest.mark.parametrize("export", EXPORTS, ids=["csv", "xlsx"])
 def test_reconcile_matches_converts_updates_and_lists_the_rest(runner, db, branch_people, export):
-    result = runner.invoke(args=["sasar", "reconcile", str(export)])
+    result = runner.invoke(args=["sasar", "reconcile", str(export), "--status-date", STATUS_DATE])
     assert result.exit_code == 0, result.output
     assert result.output.strip().splitlines()[-1] == json.dumps(FIRST_RUN)
     assert list(_last_json(result.output)) == ["rows", "matched", "converted", "status_changed", "unmatched",
@@ -71,7 +72,7 @@ def test_reconcile_matches_converts_updates_and_lists_the_rest(runner, db, branc
     assert db.session.get(Prospect, branch_people["siti"].id).stage is Stage.REGISTERED
 
     ahmad = db.session.get(Registration, branch_people["ahmad"].id)
-    assert ahmad.status is ParticipantStatus.LAPSED and ahmad.status_changed_on == local_today()
+    assert ahmad.status is ParticipantStatus.LAPSED and ahmad.status_changed_on == date(2024, 6, 28)
     assert db.session.get(Registration, branch_people["rohmah"].id).status is ParticipantStatus.ACTIVE
     assert db.session.get(Registration, branch_people["sri"].id).registered_on == date(2024, 2, 20)  # corrected
 
@@ -87,13 +88,33 @@ def test_reconcile_matches_converts_updates_and_lists_the_rest(runner, db, branc
 
 @pytest.mark.parametrize("export", EXPORTS, ids=["csv", "xlsx"])
 def test_reconciling_the_same_file_again_changes_nothing(runner, db, branch_people, export):
-    assert _last_json(runner.invoke(args=["sasar", "reconcile", str(export)]).output) == FIRST_RUN
+    command = ["sasar", "reconcile", str(export), "--status-date", STATUS_DATE]
+    assert _last_json(runner.invoke(args=command).output) == FIRST_RUN
     before, audit_before = _state(db), db.session.query(AuditEvent).count()
-    again = runner.invoke(args=["sasar", "reconcile", str(export)])
+    again = runner.invoke(args=command)
     assert again.exit_code == 0, again.output
     assert _last_json(again.output) == SECOND_RUN
     assert _state(db) == before
     assert db.session.query(AuditEvent).count() == audit_before
+
+
+def test_a_lapse_is_dated_from_the_status_date_column_else_from_the_stated_day_never_today(runner, db,
+                                                                                           branch_people, tmp_path):
+    undated = runner.invoke(args=["sasar", "reconcile", str(EXPORTS[0])])
+    assert undated.exit_code == 1 and "status-date column" in undated.output
+    assert db.session.get(Registration, branch_people["ahmad"].id).status is ParticipantStatus.ACTIVE  # unchanged
+    future = runner.invoke(args=["sasar", "reconcile", str(EXPORTS[0]), "--status-date", "2999-01-01"])
+    assert future.exit_code == 1 and "future" in future.output
+
+    dated = tmp_path / "peserta.csv"
+    dated.write_text("NIK;No KPJ;Nama;Tgl Kepesertaan;Status Kepesertaan;Tgl Nonaktif\n"
+                     "3512060101800001;24010000002;Ahmad Hidayat;12/01/2024;NON AKTIF;15/11/2024\n"
+                     "3512091203900002;24010000003;Sri Wahyuni;19/02/2024;NON AKTIF;\n")
+    result = runner.invoke(args=["sasar", "reconcile", str(dated), "--status-date", STATUS_DATE])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.get(Registration, branch_people["ahmad"].id).status_changed_on == date(2024, 11, 15)
+    assert db.session.get(Registration, branch_people["sri"].id).status_changed_on == date(2024, 6, 28)
 
 
 def test_a_file_without_the_needed_columns_is_refused(runner, db, tmp_path):
@@ -110,9 +131,14 @@ def test_managers_upload_the_export_and_see_every_row_placed(client, db, branch_
     upload = tmp_path / "peserta minggu ini.xlsx"
     shutil.copy(EXPORTS[1], upload)
     with upload.open("rb") as handle:
-        response = client.post("/reconciliation", data={"file": (handle, upload.name)},
+        undated = client.post("/reconciliation", data={"file": (handle, upload.name)},
+                              content_type="multipart/form-data")
+    assert undated.status_code == 200 and "tidak ada kolom tanggal status" in undated.get_data(as_text=True)
+    with upload.open("rb") as handle:
+        response = client.post("/reconciliation", data={"file": (handle, upload.name), "statuses_on": STATUS_DATE},
                                content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)
+    assert db.session.get(Registration, branch_people["ahmad"].id).status_changed_on == date(2024, 6, 28)
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     unmatched = page.split("data-unmatched")[1].split("</table>")[0]
     assert "24010000005" in unmatched and "Slamet Santoso" in unmatched and "3512********0006" in unmatched
