@@ -12,6 +12,8 @@ from crm.cli import sasar
 from crm.config import PROJECT_ROOT
 from crm.dashboard import api as dashboard_api
 from crm.dashboard.views import bp as dashboard_bp
+from crm.events import limits as event_limits
+from crm.events.views import bp as events_bp
 from crm.extensions import babel, csrf, db, login_manager, migrate
 from crm.leads import api as leads_api
 from crm.leads.views import bp as leads_bp
@@ -54,9 +56,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(visits_bp)
     app.register_blueprint(registrations_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(events_bp)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never cookies
     access.init_app(app)
+    event_limits.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     app.cli.add_command(sasar)

@@ -41,16 +41,25 @@ class Defaults:
     # How many reverse proxies (nginx…) stand in front of gunicorn; their X-Forwarded-* headers are trusted.
     SASAR_TRUSTED_PROXIES = 0
     SASAR_PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
+    # Outreach events' public sign-up form (crm/events/limits.py): answers per address and per event (the
+    # people at one event often share a mobile operator's few addresses); counts in Redis when SASAR_REDIS_URL
+    # is set, else in memory; the answers an event takes before the rest are held for review (settable per event).
+    SASAR_REDIS_URL = ""
+    SASAR_RATELIMIT_PREFIX = "sasar"
+    SASAR_SIGNUP_LIMIT_PER_ADDRESS = "20 per 10 minutes"
+    SASAR_SIGNUP_LIMIT_PER_EVENT = "600 per 10 minutes"
+    SASAR_EVENT_SIGNUP_CAP = 300
 
 
 # Environment variables read on top of the defaults and instance/config.py.
 ENVIRONMENT_KEYS = ("DATABASE_URL", "SECRET_KEY", "SASAR_BRANCH_CODE", "SESSION_COOKIE_SECURE", "SASAR_MAP_TILE_URL",
-                    "SASAR_MAP_TILE_ATTRIBUTION", "SASAR_PUBLIC_URL")
+                    "SASAR_MAP_TILE_ATTRIBUTION", "SASAR_PUBLIC_URL", "SASAR_REDIS_URL",
+                    "SASAR_SIGNUP_LIMIT_PER_ADDRESS", "SASAR_SIGNUP_LIMIT_PER_EVENT")
 
 
 # Whole numbers read from the environment: the dashboard's cache, and the database connection pool of each
 # process (a gunicorn worker wants as many connections as it has threads; see README, production).
-NUMBER_KEYS = ("SASAR_DASHBOARD_CACHE_SECONDS", "SASAR_TRUSTED_PROXIES")
+NUMBER_KEYS = ("SASAR_DASHBOARD_CACHE_SECONDS", "SASAR_TRUSTED_PROXIES", "SASAR_EVENT_SIGNUP_CAP")
 POOL_KEYS = {"SASAR_DB_POOL_SIZE": "pool_size", "SASAR_DB_MAX_OVERFLOW": "max_overflow",
              "SASAR_DB_POOL_TIMEOUT": "pool_timeout", "SASAR_DB_POOL_RECYCLE": "pool_recycle"}
 

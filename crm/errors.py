@@ -32,6 +32,10 @@ class DomainError(Exception):
         self.field = field  # the input the message is about (a form field, an API body field)
         self.details = {"field": field, **details} if field else details
 
+    def messages_by_field(self) -> dict[str | None, list[str]]:
+        """What to show on which input (None: not about one input); an error about several overrides it."""
+        return {self.field: [str(self.message)]}
+
 
 class NotFound(DomainError):
     status = 404
@@ -46,14 +50,16 @@ class Invalid(DomainError):
 
 
 def show(error: DomainError, form=None) -> None:
-    """The error on the page: on `form`'s field it names (a form may rename fields in `domain_fields`),
-    else as a flash."""
-    name = getattr(form, "domain_fields", {}).get(error.field, error.field)
-    field = getattr(form, name, None) if form is not None and name else None
-    if field is not None:
-        field.errors = [*field.errors, str(error.message)]
-    else:
-        flash(str(error.message), "error")
+    """The error on the page: each message on `form`'s field it names (a form may rename fields in
+    `domain_fields`), else as a flash."""
+    renamed = getattr(form, "domain_fields", {})
+    for name, messages in error.messages_by_field().items():
+        field = getattr(form, renamed.get(name, name), None) if form is not None and name else None
+        if field is not None:
+            field.errors = [*field.errors, *messages]
+        else:
+            for message in messages:
+                flash(message, "error")
 
 
 @contextmanager

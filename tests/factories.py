@@ -1,11 +1,14 @@
 """Making the records a test needs, through the same domain functions the app uses."""
 
+from datetime import UTC, datetime, timedelta
+
 from sqlalchemy import select
 
 from crm import reference
 from crm.auth import accounts, tokens
+from crm.events import planning
 from crm.extensions import db
-from crm.models import Prospect, Region, RegionLevel, Role, Stage
+from crm.models import EventKind, Prospect, Region, RegionLevel, Role, Stage
 
 PASSWORD = "correct-horse-battery"
 
@@ -64,3 +67,15 @@ def make_prospect(name: str = "Siti Aminah", desa: str = "Kilensari", *, kecamat
     db.session.add(prospect)
     db.session.commit()
     return prospect
+
+
+def make_event(actor, title: str = "Sosialisasi kelompok nelayan", desa: str = "Kilensari", *, starts_at=None,
+               hours: int = 3, cap: int | None = None, agency_code: str | None = None, officers=()):
+    """An event of the actor's branch, starting now unless told (so its sign-up link is open)."""
+    start = starts_at or datetime.now(UTC).replace(microsecond=0)
+    event = planning.create_event(planning.EventDetails(
+        title=title, kind=EventKind.SOSIALISASI, starts_at=start, ends_at=start + timedelta(hours=hours),
+        desa_id=desa_named(desa).id, agency_id=reference.agency_by_code(agency_code).id if agency_code else None,
+        officer_ids=[o.id for o in officers], signup_cap=cap), actor)
+    db.session.commit()
+    return event

@@ -18,6 +18,7 @@ from crm.models import Role, User
 PUBLIC_ENDPOINTS = frozenset({
     "static", "auth.login", "main.set_language", "main.health", "api.openapi_document",
     "main.manifest", "main.service_worker", "main.offline",
+    "events.signup",  # an outreach event's sign-up form, filled in on the worker's own phone
 })
 ALL_ROLES = frozenset(Role)
 RULE_ATTRIBUTE = "allowed_roles"

@@ -28,6 +28,7 @@ from crm.dashboard.tables import (
     target_section,
     target_table,
 )
+from crm.events.planning import events_this_month
 from crm.i18n import local_timezone, local_today
 from crm.models import Role, Sector, Stage
 from crm.prospects.stages import EXITS, ROAD
@@ -147,7 +148,7 @@ def index():
         report_url=url_for("dashboard.report", month=f"{min(q.flt.end, q.today):%Y-%m}", **_narrowing_args(q)),
         map_center=places.map_center(q.branch_ids), tile_url=current_app.config.get("SASAR_MAP_TILE_URL") or "",
         tile_attribution=current_app.config.get("SASAR_MAP_TILE_ATTRIBUTION") or "",
-        export_names=TABLE_NAMES)
+        export_names=TABLE_NAMES, events=events_this_month(q.user, q.today, q.tz))
 
 
 @bp.get("/map.json")

@@ -21,6 +21,7 @@ NAV_ITEMS = (
     NavItem("visits.today", _l("Today"), "today"),
     NavItem("visits.day_plan", _l("Day plan"), "route"),
     NavItem("prospects.index", _l("Prospects"), "people"),
+    NavItem("events.index", _l("Events"), "calendar"),
     NavItem("leads.history", _l("Lead lists"), "upload"),
     NavItem("visits.flagged", _l("Flagged visits"), "flag"),
     NavItem("registrations.lapsed", _l("Lapsed"), "refresh"),

@@ -1,6 +1,7 @@
 """Every model, importable from one place."""
 
 from crm.models.audit import AuditEvent
+from crm.models.event import Event, EventKind, EventSignup, SignupSource, SignupStatus, event_officer
 from crm.models.lead_batch import (
     AgencyColumnMapping,
     BatchSource,
@@ -32,4 +33,5 @@ __all__ = [
     "DeclineReason", "LeadBatch", "Outcome", "ParticipantStatus", "Payer", "PositionSource", "Programme", "Prospect",
     "RateKind", "ReconciliationRun", "Region", "RegionLevel", "Registration", "RegistrationOrigin", "Role",
     "Sector", "Stage", "Target", "TargetSplit", "User", "Visit", "officer_kecamatan",
+    "Event", "EventKind", "EventSignup", "SignupSource", "SignupStatus", "event_officer",
 ]

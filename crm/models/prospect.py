@@ -135,6 +135,7 @@ class Prospect(db.Model):
     consent_basis: Mapped[ConsentBasis | None] = enum_column(ConsentBasis, nullable=True)
     consent_date: Mapped[date | None] = mapped_column(Date)
     consent_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    consent_version: Mapped[str | None] = mapped_column(String(16))  # of the purpose text the person agreed to
     anonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = timestamp_column()
     updated_at: Mapped[datetime] = timestamp_column(onupdate=utcnow)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from crm.api.spec import parse_body
 from crm.auth.access import allow
 from crm.errors import shown_on_page
+from crm.events.planning import events_this_month
 from crm.extensions import db
 from crm.i18n import local_timezone, local_today
 from crm.models import Outcome, Prospect, Role, Visit
@@ -30,10 +31,10 @@ MANAGERS = (Role.ADMIN, Role.MANAGER)
 @bp.get("/today")
 @allow(Role.OFFICER)
 def today():
-    day = local_today()
-    plan = officer_today(current_user, day, local_timezone())
+    day, tz = local_today(), local_timezone()
+    plan = officer_today(current_user, day, tz)
     return render_template("visits/today.html", today=plan, stage_labels=STAGE_LABELS,
-                           outcome_labels=OUTCOME_LABELS)
+                           outcome_labels=OUTCOME_LABELS, events=events_this_month(current_user, day, tz))
 
 
 @bp.get("/plan")

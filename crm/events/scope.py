@@ -1,0 +1,31 @@
+"""Which events a user may see and work: the record-level rule, as crm/prospects/scope.py has it for prospects.
+
+- admin: every event;
+- manager: their branch's and those of the branches under it;
+- officer: their branch's;
+- liaison: none (events are the branch's own work).
+
+An event outside it is, to that user, an event that does not exist (404).
+"""
+
+from sqlalchemy import false, select, true
+
+from crm.extensions import db
+from crm.models import Event, Role, User
+from crm.prospects.scope import branch_ids_under
+
+
+def visibility_filter(user: User):
+    """A WHERE clause on Event restricting it to what `user` may see."""
+    if user.role is Role.ADMIN:
+        return true()
+    if user.role is Role.MANAGER:
+        return Event.branch_id.in_(branch_ids_under(user.branch_id))
+    if user.role is Role.OFFICER:
+        return Event.branch_id == user.branch_id
+    return false()
+
+
+def visible_event(user: User, event_id: int) -> Event | None:
+    """The event, if `user` may see it; None otherwise (the caller answers 404)."""
+    return db.session.scalar(select(Event).where(Event.id == event_id, visibility_filter(user)))
