@@ -1,7 +1,7 @@
 """outreach events: events, their officers and sign-ups; the version of the purpose text a prospect agreed to
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0009
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import crm.models.base
 
 
 revision = '0012'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
