@@ -5,7 +5,7 @@ import io
 import json
 from datetime import date
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template, request, stream_with_context
 
 from crm.audit import trail
 from crm.auth.access import allow
@@ -41,6 +41,8 @@ def index():
 def export():
     criteria = _criteria()
 
+    # The rows are read while the response is sent, after the view has returned: they keep its context.
+    @stream_with_context
     def rows():
         buffer = io.StringIO()
         writer = csv.writer(buffer)

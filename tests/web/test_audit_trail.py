@@ -47,3 +47,30 @@ def test_only_admins_read_the_trail(client, db):
     sign_in(client, make_user(Role.MANAGER, "yuli", password=PASSWORD))
     assert client.get("/audit").status_code == 403
     assert client.get("/audit/export.csv").status_code == 403
+
+
+def test_audit_export_streams_its_rows_once_the_view_has_returned(app, db):
+    """A server reads a streamed body after the request's context is gone: the test does as gunicorn does, on
+    a thread of its own (where the test's application context does not reach) with Flask's plain client."""
+    import threading
+
+    from flask.testing import FlaskClient
+
+    login = make_user(Role.ADMIN, "dimas").login
+    outcome = {}
+
+    def download():
+        client = FlaskClient(app, app.response_class, use_cookies=True)
+        client.post("/login", data={"login": login, "password": PASSWORD})
+        response = client.get("/audit/export.csv")
+        try:
+            outcome["body"] = response.get_data(as_text=True)
+        except Exception as error:  # noqa: BLE001 - the failure is what the test reports
+            outcome["error"] = error
+
+    worker = threading.Thread(target=download)
+    worker.start()
+    worker.join()
+    assert "error" not in outcome, outcome.get("error")
+    rows = list(csv.DictReader(io.StringIO(outcome["body"])))
+    assert [row["action"] for row in rows] == ["create", "login"]
