@@ -35,7 +35,7 @@ from generate import generate, loaded_counts, median_ms, upgrade_schema  # noqa:
 
 from crm import create_app  # noqa: E402
 from crm.dashboard import breakdowns  # noqa: E402
-from crm.dashboard.filters import DashboardFilter, filter_options, visible_branch_ids  # noqa: E402
+from crm.dashboard.filters import DashboardFilter, filter_options  # noqa: E402
 from crm.dashboard.funnel import days_between, funnel  # noqa: E402
 from crm.dashboard.tables import DashboardQuery, build_tables  # noqa: E402
 from crm.extensions import db  # noqa: E402
@@ -53,6 +53,7 @@ from crm.models import (  # noqa: E402
     Visit,
 )
 from crm.prospects.listing import filter_clauses  # noqa: E402
+from crm.prospects.scope import visible_branch_ids  # noqa: E402
 
 TZ = ZoneInfo("Asia/Jakarta")
 # A password hash nobody can sign in with: the bench users never sign in.

@@ -15,8 +15,8 @@ PASSWORD = "correct-horse-battery"
 
 def make_user(role: Role = Role.ADMIN, username: str | None = None, *, name: str | None = None,
               email: str | None = None, agency_code: str | None = None, kecamatan: tuple[str, ...] = (),
-              password: str = PASSWORD):
-    branch = reference.branch_by_code("SBO")
+              password: str = PASSWORD, branch_code: str = "SBO"):
+    branch = reference.branch_by_code(branch_code)
     username = username or f"{role.value}{db.session.query(accounts.User).count() + 1}"
     user = accounts.create_user(accounts.AccountDetails(
         name=name or username.title(), role=role, username=username, email=email,
@@ -59,7 +59,7 @@ def make_prospect(name: str = "Siti Aminah", desa: str = "Kilensari", *, kecamat
                   next_follow_up=None, agency_code: str | None = "DISNAKKAN") -> Prospect:
     place = desa_named(desa, kecamatan)
     prospect = Prospect(
-        branch=reference.branch_by_code("SBO"), name=name, desa=place, kecamatan_id=place.parent_id,
+        branch=place.branch, name=name, desa=place, kecamatan_id=place.parent_id,
         stage=stage, assigned_officer=officer, phone=phone, nik=nik, latitude=latitude, longitude=longitude,
         next_follow_up=next_follow_up,
         source_agency=reference.agency_by_code(agency_code) if agency_code else None,

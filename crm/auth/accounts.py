@@ -11,11 +11,12 @@ from sqlalchemy import func, or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from crm import audit
-from crm.errors import Conflict, DomainError, Invalid
+from crm.errors import Conflict, DomainError, Invalid, NotFound
 from crm.extensions import db
 from crm.models import Agency, AuditEvent, Branch, Region, Role, User
 from crm.models.base import utcnow
 from crm.models.user import new_session_token
+from crm.prospects import scope
 
 MIN_PASSWORD_LENGTH = 10
 LOCKOUT_WINDOW = timedelta(minutes=15)
@@ -145,6 +146,20 @@ def snapshot(user: User) -> dict:
     return {"name": user.name, "email": user.email, "username": user.username, "role": user.role.value,
             "agency": user.agency.code if user.agency else None, "active": user.active,
             "kecamatan": [region.name for region in user.kecamatan]}
+
+
+def accounts_seen_by(actor: User) -> list[User]:
+    """The accounts of the branches `actor` may see, active first."""
+    return list(db.session.scalars(select(User).where(scope.visible_users(actor))
+                                   .order_by(User.active.desc(), User.role, User.name)))
+
+
+def account_for(actor: User, user_id: int) -> User:
+    """The account, if it is in a branch `actor` may see; NotFound otherwise."""
+    user = db.session.scalar(select(User).where(User.id == user_id, scope.visible_users(actor)))
+    if user is None:
+        raise NotFound(_l("There is no such account."))
+    return user
 
 
 def create_user(details: AccountDetails, password: str, branch: Branch, *, actor=None, ip=None) -> User:

@@ -1,6 +1,6 @@
 """Sign-in and sign-out, the user's own password, and the admins' user management."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from crm.auth.access import allow
 from crm.auth.forms import ROLE_LABELS, LoginForm, PasswordChangeForm, UserForm
 from crm.errors import shown_on_page
 from crm.extensions import db
-from crm.models import Region, Role, User
+from crm.models import Region, Role
 from crm.security import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -83,8 +83,7 @@ def _details_from(form: UserForm) -> accounts.AccountDetails:
 @bp.get("/users")
 @allow(Role.ADMIN)
 def users():
-    people = db.session.scalars(select(User).order_by(User.active.desc(), User.role, User.name)).all()
-    return render_template("auth/users.html", users=people, role_labels=ROLE_LABELS)
+    return render_template("auth/users.html", users=accounts.accounts_seen_by(current_user), role_labels=ROLE_LABELS)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -109,7 +108,7 @@ def new_user():
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @allow(Role.ADMIN)
 def edit_user(user_id: int):
-    user = db.session.get(User, user_id) or abort(404)
+    user = accounts.account_for(current_user, user_id)
     form = UserForm(obj=user)
     _fill_choices(form)
     if request.method == "GET":
@@ -129,7 +128,7 @@ def edit_user(user_id: int):
 @bp.post("/users/<int:user_id>/active")
 @allow(Role.ADMIN)
 def set_user_active(user_id: int):
-    user = db.session.get(User, user_id) or abort(404)
+    user = accounts.account_for(current_user, user_id)
     activate = request.form.get("active") == "1"
     with shown_on_page():
         accounts.set_active(user, activate, actor=current_user, ip=request.remote_addr)

@@ -10,11 +10,12 @@ from pydantic import BaseModel, Field
 
 from crm.api.spec import operation
 from crm.api.views import bp
-from crm.dashboard.filters import QUERY_ARGS, id_checker, parse_filter, visible_branch_ids
+from crm.dashboard.filters import QUERY_ARGS, id_checker, parse_filter
 from crm.dashboard.funnel import funnel
 from crm.errors import Invalid
 from crm.i18n import local_timezone, local_today
 from crm.models import Role, Sector, Stage
+from crm.prospects.scope import visible_branch_ids
 from crm.prospects.stages import ROAD
 
 _ID = {"type": "integer", "minimum": 1}

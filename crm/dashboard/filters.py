@@ -27,7 +27,6 @@ from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
 from crm.models import Agency, BatchStatus, Branch, LeadBatch, Region, RegionLevel, Role, Sector, User
-from crm.prospects import scope
 from crm.prospects.listing import ProspectFilter, day_bounds
 from crm.registrations.targets import FIRST_YEAR, LAST_YEAR
 
@@ -139,13 +138,6 @@ class FilterOptions:
 # newest batches are listed: a form of 40,000 desa would help nobody.
 FEW_BRANCHES = 5
 BATCHES_LISTED = 300
-
-
-def visible_branch_ids(user: User) -> list[int]:
-    """The branches whose figures the user may see: all for an admin, a manager's branch and those under it."""
-    if user.role is Role.ADMIN:
-        return list(db.session.scalars(select(Branch.id).order_by(Branch.id)))
-    return scope.branch_ids_under(user.branch_id)
 
 
 def id_checker(branch_ids: list[int]):

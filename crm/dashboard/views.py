@@ -17,7 +17,6 @@ from crm.dashboard.filters import (
     id_checker,
     month_period,
     parse_filter,
-    visible_branch_ids,
 )
 from crm.dashboard.funnel import funnel
 from crm.dashboard.tables import (
@@ -31,6 +30,7 @@ from crm.dashboard.tables import (
 from crm.events.planning import events_this_month
 from crm.i18n import local_timezone, local_today
 from crm.models import Role, Sector, Stage
+from crm.prospects.scope import visible_branch_ids
 from crm.prospects.stages import EXITS, ROAD
 from crm.registrations.forms import MONTH_NAMES, SECTOR_LABELS
 

@@ -1,7 +1,8 @@
 """Batches after the fact: who may see which, their rows and leads, undoing one, and the files to download.
 
-Liaisons see only their own agency's batches; managers their branch's (and the branches under it);
-admins all. Officers do not work with lead lists. A batch someone may not see is "not found".
+Within the branches a person may see (crm/prospects/scope.py), liaisons see only their own agency's
+batches, managers and admins every batch. Officers do not work with lead lists. A batch someone may not
+see is "not found".
 """
 
 import csv
@@ -37,7 +38,7 @@ from crm.models import (
 from crm.models.base import utcnow
 from crm.people.nik import mask_nik
 from crm.people.phone import mask_phone
-from crm.prospects.scope import branch_ids_under
+from crm.prospects.scope import in_visible_branches
 
 PAGE_SIZE = 50
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,12 +50,11 @@ TEMPLATE_ROWS = 500
 
 def visibility_filter(user: User):
     """A WHERE clause on LeadBatch: the batches `user` may open."""
-    if user.role is Role.ADMIN:
-        return LeadBatch.id.is_not(None)
-    if user.role is Role.MANAGER:
-        return LeadBatch.branch_id.in_(branch_ids_under(user.branch_id))
+    branches = in_visible_branches(user, LeadBatch.branch_id)
+    if user.role in (Role.ADMIN, Role.MANAGER):
+        return branches
     if user.role is Role.LIAISON and user.agency_id is not None:
-        return LeadBatch.agency_id == user.agency_id
+        return branches & (LeadBatch.agency_id == user.agency_id)
     return false()
 
 

@@ -6,7 +6,8 @@ from datetime import date
 from sqlalchemy import func, select
 
 from crm.extensions import db
-from crm.models import Prospect, Stage
+from crm.models import Prospect, Stage, User
+from crm.prospects import scope
 from crm.registrations import targets
 
 
@@ -24,7 +25,8 @@ def branch_overview(branch_id: int, today: date) -> BranchOverview:
     return BranchOverview(today.year, targets.branch_progress(branch_id, today.year, today), by_stage)
 
 
-def agency_prospect_counts(agency_id: int) -> dict[Stage, int]:
+def agency_prospect_counts(liaison: User) -> dict[Stage, int]:
+    """The stages of the leads a liaison's agency sent to the liaison's branch."""
     rows = db.session.execute(select(Prospect.stage, func.count())
-                              .where(Prospect.source_agency_id == agency_id).group_by(Prospect.stage)).all()
+                              .where(scope.visibility_filter(liaison)).group_by(Prospect.stage)).all()
     return dict.fromkeys(Stage, 0) | {stage: count for stage, count in rows}

@@ -48,7 +48,7 @@ def home():
     elif current_user.role is Role.OFFICER:
         return redirect(url_for("visits.today"))
     elif current_user.agency_id is not None:
-        context["stage_counts"] = overview.agency_prospect_counts(current_user.agency_id)
+        context["stage_counts"] = overview.agency_prospect_counts(current_user)
     return render_template("main/home.html", **context)
 
 

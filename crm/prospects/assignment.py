@@ -22,7 +22,7 @@ class Selection:
 
 def _check_officer(officer: User | None, actor: User) -> User:
     if officer is None or officer.role is not Role.OFFICER or not officer.active \
-            or officer.branch_id not in scope.branch_ids_under(actor.branch_id):
+            or not scope.can_see_branch(actor, officer.branch_id):
         raise Invalid(_l("Choose an active officer of your branch."), field="officer")
     return officer
 
@@ -65,5 +65,5 @@ def reassign_one(prospect: Prospect, officer: User | None, actor: User, *, ip=No
 
 def officers_of(actor: User) -> list[User]:
     return list(db.session.scalars(select(User).where(
-        User.role == Role.OFFICER, User.active, User.branch_id.in_(scope.branch_ids_under(actor.branch_id)))
+        User.role == Role.OFFICER, User.active, scope.visible_users(actor))
         .order_by(User.name)))

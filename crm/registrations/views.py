@@ -309,7 +309,7 @@ def reconcile():
 @allow(*MANAGERS)
 def reconciliation_run(run_id: int):
     run = db.session.get(ReconciliationRun, run_id)
-    if run is None or run.branch_id != current_user.branch_id:
+    if run is None or not scope.can_see_branch(current_user, run.branch_id):
         abort(404)
     return render_template("registrations/reconciliation_run.html", run=run,
                            result=reconciliation.result_of(run))
