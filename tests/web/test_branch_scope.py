@@ -226,7 +226,8 @@ def _walk(app, worlds: dict[str, World], code: str, role: Role):
     assert client.post("/login", data={"login": person.login, "password": PASSWORD}).status_code == 302
     form = {key: value for world in hidden for key, value in world.form.items()}
     # Only ids in the query: a page may echo the person's own search back to them.
-    query = "?" + "&".join(f"{key}={value}" for key, value in form.items() if value.isdigit() and key != "nik") if hidden else ""
+    ids = [f"{key}={value}" for key, value in form.items() if value.isdigit() and key != "nik"]
+    query = "?" + "&".join(ids) if ids else ""
     hidden_prospect = hidden[0].ids["prospect_id"][0] if hidden else 1
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC_ENDPOINTS or rule.endpoint in SKIPPED:
