@@ -45,7 +45,11 @@ def login():
 def logout():
     logout_user()
     flash(_("You have signed out."), "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # The phone keeps nothing of the person who signed out: pages, stored copies, the working set (the page
+    # has offered to send any visit still waiting before it let the form through: static/js/outbox.js).
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -97,6 +97,16 @@ def detail(prospect_id: int, revealed: tuple[str, ...] = ()):
                            revealed=revealed, phone_in_full=current_user.role is Role.OFFICER)
 
 
+@bp.get("/prospects/shell")
+@allow(Role.OFFICER)
+def detail_shell():
+    """The prospect page for no prospect yet: the phone stores it and, offline, fills it from its working set
+    with the prospect its address names."""
+    return render_template("prospects/detail.html", prospect=Prospect(name="", stage=Stage.NEW), visits=[],
+                           officers=[], registration=None, can_work=True, revealed=(), phone_in_full=True,
+                           offline_shell=True)
+
+
 @bp.post("/prospects/<int:prospect_id>/reveal")
 @allow(*WORKERS)
 def reveal(prospect_id: int):

@@ -1,7 +1,7 @@
 """API operations for the officers' app: their prospects, and visits (idempotent on the phone's UUID)."""
 
 import uuid
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from flask import current_app, jsonify, request
 from flask_login import current_user
@@ -12,10 +12,10 @@ from sqlalchemy.orm import selectinload
 from crm.api.spec import CleanText, DbId, operation, parse_body
 from crm.api.views import bp
 from crm.extensions import db
+from crm.i18n import local_timezone, local_today
 from crm.models import DeclineReason, Outcome, PositionSource, Prospect, Role, Stage
-from crm.prospects import scope
-from crm.prospects.stages import OPEN_STAGES
-from crm.visits import geo
+from crm.prospects.stages import STAGE_LABELS
+from crm.visits import geo, workingset
 from crm.visits.recording import FlagRules, RecordedVisit, VisitReport, record_visit
 
 FIELD_ROLES = (Role.ADMIN, Role.MANAGER, Role.OFFICER)
@@ -64,6 +64,51 @@ class ProspectList(BaseModel):
     items: list[ProspectOut]
 
 
+class WorkingProspect(BaseModel):
+    id: int
+    name: str
+    stage: Stage
+    phone: str | None = Field(description="In full: the officer calls from his phone")
+    address: str | None
+    desa: str | None
+    place: str | None = Field(description="As the pages write it: \"Kilensari, Panarukan\"")
+    occupation: str | None
+    business_name: str | None
+    latitude: float | None = Field(description="Where the prospect is known to be (a good fix, else the desa's "
+                                               "centre, else the kecamatan's)")
+    longitude: float | None
+    next_follow_up: date | None
+    assigned_to_me: bool
+
+
+class Members(BaseModel):
+    count: int = Field(description="How many prospects the working set holds now")
+    hash: int = Field(description="Sum of id × 2654435761 modulo 2³² over them: a phone whose ids give another "
+                                  "count or hash syncs again without `since`")
+
+
+class PlanStopOut(BaseModel):
+    prospect_id: int
+    leg_m: float | None = Field(description="Metres from the stop before; null: no known place, after the route")
+
+
+class WorkingSetOut(BaseModel):
+    officer_id: int
+    cursor: str = Field(description="Send it back as `since` next time")
+    full: bool = Field(description="True: the whole set (replace what the phone holds); false: changes only")
+    synced_at: datetime
+    day: date = Field(description="The day the plan is for")
+    prospects: list[WorkingProspect] = Field(description="Added or changed since the cursor (all when full)")
+    removed: list[int] = Field(description="Ids of prospects that changed and left the working set")
+    members: Members
+    plan: list[PlanStopOut] = Field(description="Today's stops in visiting order, from the kecamatan's centre")
+    stage_labels: dict[Stage, str] = Field(description="Each stage's name in the user's language")
+
+
+WORKING_SET_QUERY = ({"name": "since", "required": False, "schema": {"type": "string"},
+                      "description": "The cursor of the previous sync: only what changed after it"},)
+
+
 def report_from(body: VisitIn) -> VisitReport:
     return VisitReport(
         prospect_id=body.prospect_id, client_uuid=body.id, outcome=body.outcome, visited_at=body.visited_at,
@@ -84,8 +129,7 @@ def visit_out(recorded: RecordedVisit) -> VisitOut:
            roles=FIELD_ROLES, response=ProspectList, tags=("visits",))
 def my_prospects():
     prospects = db.session.scalars(
-        select(Prospect).where(scope.visibility_filter(current_user),
-                               Prospect.stage.in_((Stage.NEW, *OPEN_STAGES)))
+        select(Prospect).where(workingset.working_set_filter(current_user))
         .options(selectinload(Prospect.desa), selectinload(Prospect.kecamatan))
         .order_by(Prospect.name, Prospect.id).limit(2000)).all()
     items = []
@@ -98,6 +142,37 @@ def my_prospects():
             latitude=place.latitude if place else None, longitude=place.longitude if place else None,
             next_follow_up=prospect.next_follow_up, assigned_to_me=prospect.assigned_officer_id == current_user.id))
     return jsonify(ProspectList(items=items).model_dump(mode="json"))
+
+
+def working_set_response(officer, since: str | None):
+    """The working set as JSON, for the API and for the officer's browser (crm/visits/views.py)."""
+    now = datetime.now(UTC)
+    found = workingset.working_set(officer, since=since or None, now=now, day=local_today(), tz=local_timezone())
+    prospects = []
+    for prospect in found.prospects:
+        place = geo.known_location(prospect)
+        prospects.append(WorkingProspect(
+            id=prospect.id, name=prospect.name, stage=prospect.stage, phone=prospect.phone, address=prospect.address,
+            desa=prospect.desa.name if prospect.desa else None, place=workingset.place_of(prospect),
+            occupation=prospect.occupation, business_name=prospect.business_name,
+            latitude=place.latitude if place else None, longitude=place.longitude if place else None,
+            next_follow_up=prospect.next_follow_up, assigned_to_me=prospect.assigned_officer_id == officer.id))
+    body = WorkingSetOut(
+        officer_id=officer.id, cursor=found.cursor, full=found.full, synced_at=now, day=found.day, prospects=prospects,
+        removed=found.removed, members=Members(count=found.members.count, hash=found.members.hash),
+        plan=[PlanStopOut(prospect_id=s.prospect_id, leg_m=s.leg_m) for s in found.plan],
+        stage_labels={stage: str(label) for stage, label in STAGE_LABELS.items()})
+    response = jsonify(body.model_dump(mode="json", exclude_none=False))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@operation(bp, "GET", "/me/working-set", summary="What the officer's phone keeps for a day without signal: "
+           "whole, or what changed since a cursor", roles=(Role.OFFICER,), response=WorkingSetOut,
+           tags=("visits",), query=WORKING_SET_QUERY,
+           extra_responses={422: "The cursor is not one Sasar gave"})
+def my_working_set():
+    return working_set_response(current_user, request.args.get("since"))
 
 
 @operation(bp, "POST", "/visits", summary="Log a visit; replaying the same id stores it once",

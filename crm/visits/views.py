@@ -18,7 +18,7 @@ from crm.models import Outcome, Prospect, Role, Visit
 from crm.prospects import scope
 from crm.prospects.stages import STAGE_LABELS
 from crm.visits import dayplan, geo
-from crm.visits.api import VisitIn, report_from, visit_out
+from crm.visits.api import VisitIn, report_from, visit_out, working_set_response
 from crm.visits.forms import DECLINE_LABELS, OUTCOME_LABELS, VisitForm, flag_text
 from crm.visits.recording import FlagRules, mark_reviewed, record_visit
 from crm.visits.today import officer_today
@@ -87,6 +87,29 @@ def sync_visit():
     recorded = record_visit(current_user, report_from(body), FlagRules.from_config(current_app.config),
                             ip=request.remote_addr)
     return jsonify(visit_out(recorded).model_dump(mode="json")), 201 if recorded.created else 200
+
+
+@bp.get("/visits/working-set")
+@allow(Role.OFFICER)
+def working_set():
+    """The API's working set for the officer's browser (its session): the phone keeps it for offline days."""
+    return working_set_response(current_user, request.args.get("since"))
+
+
+@bp.get("/visits/new/shell")
+@allow(Role.OFFICER)
+def new_visit_shell():
+    """The visit form for no prospect yet: the phone stores it and fills it from its working set offline."""
+    form = VisitForm()
+    return render_template("visits/new.html", form=form, prospect=None, stage_labels=STAGE_LABELS,
+                           decline_labels=DECLINE_LABELS)
+
+
+@bp.get("/plan/shell")
+@allow(Role.OFFICER)
+def day_plan_shell():
+    """The day plan with no stops yet: offline, the phone lists the stops of its working set's plan."""
+    return render_template("visits/plan.html", plan=None, offline_shell=True, stage_labels=STAGE_LABELS)
 
 
 @bp.get("/visits/flagged")

@@ -1,35 +1,14 @@
-/* Sasar's outbox: visits logged without a connection wait in IndexedDB and are sent when it returns.
-   Also registers the service worker that keeps the officer's pages available offline. */
+/* Sasar's outbox: visits logged without a connection wait on the phone (phone-data.js) and are sent when it
+   returns. Signing out first offers to send what waits, then leaves nothing of the person on the device. */
 (function () {
   "use strict";
-  var DB_NAME = "sasar", STORE = "outbox";
+  var data = window.SasarData;
   var banner = document.querySelector("[data-outbox]");
   var csrf = document.querySelector('meta[name="csrf-token"]');
-  var flushing = false;
+  var flushing = null;
 
-  function openDb() {
-    return new Promise(function (resolve, reject) {
-      var request = indexedDB.open(DB_NAME, 1);
-      request.onupgradeneeded = function () { request.result.createObjectStore(STORE, { keyPath: "body.id" }); };
-      request.onsuccess = function () { resolve(request.result); };
-      request.onerror = function () { reject(request.error); };
-    });
-  }
-
-  function withStore(mode, work) {
-    return openDb().then(function (db) {
-      return new Promise(function (resolve, reject) {
-        var tx = db.transaction(STORE, mode);
-        var result = work(tx.objectStore(STORE));
-        tx.oncomplete = function () { resolve(result && "result" in result ? result.result : result); };
-        tx.onerror = function () { reject(tx.error); };
-      });
-    });
-  }
-
-  function all() { return withStore("readonly", function (store) { return store.getAll(); }); }
-  function put(item) { return withStore("readwrite", function (store) { store.put(item); }); }
-  function remove(id) { return withStore("readwrite", function (store) { store.delete(id); }); }
+  /* Nothing waits where nothing was ever kept: looking must not make the database (other roles' browsers). */
+  function all() { return data.exists().then(function (there) { return there ? data.all("outbox") : []; }); }
 
   function showCount() {
     if (!banner) return Promise.resolve();
@@ -55,55 +34,82 @@
 
   /* Send everything waiting, oldest first. A network failure stops the round (still offline);
      a refusal the officer must fix (e.g. 422) keeps the visit, marked with the reason, never dropped. */
-  function flush() {
-    if (flushing || !banner || !navigator.onLine) return Promise.resolve();
-    flushing = true;
-    return all().then(function (items) {
+  function flush(leaving) {
+    if (!banner || !navigator.onLine) return Promise.resolve();
+    if (flushing) return flushing;
+    var sent = 0;
+    flushing = all().then(function (items) {
       items.sort(function (a, b) { return a.queuedAt - b.queuedAt; });
       return items.reduce(function (chain, item) {
         return chain.then(function (go) {
           if (!go || item.error) return go;
           return send(item.body).then(function (response) {
-            if (response.ok) return remove(item.body.id).then(function () { return true; });
+            if (response.ok) { sent += 1; return data.remove("outbox", item.body.id).then(function () { return true; }); }
             if (response.status === 400 || response.status === 401 || response.status === 403 || response.status >= 500) return false;
             return response.json().catch(function () { return {}; }).then(function (problem) {
               item.error = problem.detail || String(response.status);
-              return put(item).then(function () { return true; });
+              return data.put("outbox", item).then(function () { return true; });
             });
           }, function () { return false; });
         });
       }, Promise.resolve(true));
-    }).finally(function () { flushing = false; return showCount(); });
+    }).finally(function () {
+      flushing = null;
+      if (sent && leaving !== true) document.dispatchEvent(new CustomEvent("sasar:sent", { detail: { sent: sent } }));
+      return showCount();
+    });
+    return flushing;
   }
 
   function enqueue(body) {
-    return put({ body: body, queuedAt: Date.now() }).then(showCount);
+    return data.put("outbox", { body: body, queuedAt: Date.now() }).then(showCount);
   }
 
   window.SasarOutbox = { enqueue: enqueue, flush: flush, send: send, all: all, showCount: showCount };
 
-  /* Tell the officer when this phone can carry on without signal: the service worker controls the page
-     and has saved today's pages. */
-  var warmed = false;
-  function markReady() {
-    if (!warmed || !navigator.serviceWorker.controller) return;
-    var badge = document.querySelector("[data-offline-badge]");
-    if (badge) badge.hidden = false;
+  /* Sign-out: the server's Clear-Site-Data answer wipes the device, so nothing waiting may be left in the
+     outbox unless the officer chose so; this page wipes too, for browsers that ignore the header. */
+  function forgetPages() {
+    var jobs = [];
+    if (window.caches) {
+      jobs.push(caches.keys().then(function (keys) { return Promise.all(keys.map(function (k) { return caches.delete(k); })); }));
+    }
+    if ("serviceWorker" in navigator) {
+      jobs.push(navigator.serviceWorker.getRegistrations().then(function (registrations) {
+        return Promise.all(registrations.map(function (r) { return r.unregister(); }));
+      }));
+    }
+    return Promise.all(jobs).catch(function () { return null; });
   }
-  if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.addEventListener("message", function (event) {
-      if (event.data && event.data.warmed) { warmed = true; markReady(); }
+  function forget() { return Promise.all([forgetPages(), data.wipe()]).catch(function () { return null; }); }
+
+  var signOut = document.querySelector("form[data-sign-out]");
+  var dialog = document.querySelector("dialog[data-sign-out-dialog]");
+  function leave() { forget().then(function () { signOut.submit(); }); }
+
+  function warn(items) {
+    var message = dialog.querySelector("[data-sign-out-message]");
+    var text = navigator.onLine ? message.dataset.waiting : message.dataset.offline;
+    message.textContent = text.replace("{n}", items.length);
+    dialog.querySelector("[data-sign-out-send]").disabled = !navigator.onLine;
+    if (!dialog.open) dialog.showModal();
+  }
+
+  if (signOut && dialog) {
+    signOut.addEventListener("submit", function (event) {
+      event.preventDefault();
+      all().then(function (items) { if (items.length) warn(items); else leave(); }, leave);
     });
-    navigator.serviceWorker.addEventListener("controllerchange", markReady);
-    navigator.serviceWorker.register("/sw.js").then(function () {
-      return navigator.serviceWorker.ready;
-    }).then(function (registration) {
-      /* Keep today's prospects' pages at hand for when the signal drops. */
-      var links = Array.prototype.map.call(document.querySelectorAll("a[href^='/prospects/'], a[href^='/visits/new']"),
-        function (a) { return a.getAttribute("href").split("#")[0]; });
-      registration.active.postMessage({ warm: links.slice(0, 60) });
-    }).catch(function () { /* no offline support in this browser: Sasar still works online */ });
+    dialog.querySelector("[data-sign-out-send]").addEventListener("click", function () {
+      flush(true).then(all).then(function (items) { if (items.length) warn(items); else leave(); });
+    });
+    dialog.querySelector("[data-sign-out-discard]").addEventListener("click", leave);
+    dialog.querySelector("[data-sign-out-cancel]").addEventListener("click", function () { dialog.close(); });
   }
-  window.addEventListener("online", flush);
-  showCount().then(flush);
+
+  /* Only an officer's phone keeps pages: for anyone else, take away what an earlier session may have left. */
+  if (!document.body.hasAttribute("data-officer-phone")) forgetPages();
+
+  window.addEventListener("online", function () { flush(); });
+  showCount().then(function () { return flush(); });
 })();

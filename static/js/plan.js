@@ -2,7 +2,8 @@
 (function () {
   "use strict";
   var button = document.querySelector("[data-locate]");
-  if (!button || !("geolocation" in navigator)) return;
+  /* Offline, the stored plan (workingset.js) is the plan: no server to reorder it from the position. */
+  if (!button || !("geolocation" in navigator) || document.querySelector("[data-ws-plan]")) return;
   function locate(event) {
     if (event) event.preventDefault();
     navigator.geolocation.getCurrentPosition(function (position) {

@@ -10,13 +10,8 @@
   var notice = document.querySelector("[data-form-notice]");
   var params = new URLSearchParams(location.search);
 
-  /* A page served from the offline cache may have been saved for another prospect: the address says which. */
-  if (params.get("prospect")) {
-    form.elements.prospect_id.value = params.get("prospect");
-    if (location.hash.length > 1) {
-      document.querySelector("[data-prospect-name]").textContent = decodeURIComponent(location.hash.slice(1));
-    }
-  }
+  /* Offline the form is the stored shell (filled by workingset.js): the address says which prospect. */
+  if (params.get("prospect")) form.elements.prospect_id.value = params.get("prospect");
 
   function newId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
