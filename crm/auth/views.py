@@ -113,7 +113,7 @@ def new_user():
 @allow(Role.ADMIN)
 def edit_user(user_id: int):
     user = accounts.account_for(current_user, user_id)
-    form = UserForm(obj=user)
+    form = UserForm(obj=user).for_existing_user()
     _fill_choices(form)
     if request.method == "GET":
         form.role.data = user.role.value
@@ -127,6 +127,16 @@ def edit_user(user_id: int):
             flash(_("Changes to %(name)s saved.", name=user.name), "success")
             return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=user)
+
+
+@bp.get("/users/<int:user_id>/deactivate")
+@allow(Role.ADMIN)
+def confirm_deactivate(user_id: int):
+    """The step before deactivating: what it does, and a button that does it (no script needed)."""
+    user = accounts.account_for(current_user, user_id)
+    if not user.active:
+        return redirect(url_for("auth.users"))
+    return render_template("auth/deactivate.html", user=user, role_labels=ROLE_LABELS)
 
 
 @bp.post("/users/<int:user_id>/active")

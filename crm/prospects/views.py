@@ -11,7 +11,7 @@ from crm.auth.access import allow
 from crm.dashboard import filters
 from crm.errors import shown_on_page
 from crm.extensions import db
-from crm.i18n import local_timezone, local_today
+from crm.i18n import local_timezone, local_today, number
 from crm.models import Prospect, Region, Role, Stage, User, Visit
 from crm.people.nik import mask_nik
 from crm.people.phone import mask_phone
@@ -140,16 +140,35 @@ def assign_bulk():
                               .order_by(Region.name)).all()
     form.desa.choices = [(0, "—")] + [(d.id, f"{d.name} ({d.parent.name})") for d in desa]
     form.officer.choices = [(o.id, o.name) for o in assignment.officers_of(current_user)]
-    selected = None
+    selected = uncovered = None
     if form.validate_on_submit():
         selection = assignment.Selection(form.kecamatan.data or None, form.desa.data or None,
                                          form.only_new.data == "1")
+        officer = db.session.get(User, form.officer.data)
         if request.form.get("confirm") == "1":
             with shown_on_page(form):
-                moved = assignment.reassign_bulk(selection, db.session.get(User, form.officer.data), current_user,
-                                                 ip=request.remote_addr)
-                flash(_("%(n)s prospects assigned.", n=moved), "success")
-                return redirect(url_for("prospects.assign_bulk"))
+                move = assignment.reassign_bulk(selection, officer, current_user, ip=request.remote_addr)
+                flash(_("%(n)s prospects moved to %(officer)s.", n=number(move.moved), officer=move.officer.name),
+                      "success")
+                return redirect(url_for("prospects.assign_bulk", done=move.event_id))
         else:
-            selected = assignment.count_selected(selection, current_user)
-    return render_template("prospects/assign.html", form=form, selected=selected)
+            selected = assignment.count_selected(selection, current_user, officer)
+            place = assignment.uncovered_place(selection, officer)
+            uncovered = {"officer": officer, "place": place} if place is not None else None
+    done = request.args.get("done", type=int)
+    last = None
+    if done and request.method == "GET":
+        with shown_on_page():
+            event = assignment.bulk_move_of(done, current_user)
+            last = None if assignment.is_undone(event) else event
+    return render_template("prospects/assign.html", form=form, selected=selected, uncovered=uncovered, last=last)
+
+
+@bp.post("/prospects/assign/<int:event_id>/undo")
+@allow(*MANAGERS)
+def undo_assign(event_id: int):
+    with shown_on_page():
+        back = assignment.undo_bulk(event_id, current_user, ip=request.remote_addr)
+        flash(_("Undone: %(n)s prospects are back with the officer they had before.", n=number(back)), "success")
+    return redirect(url_for("prospects.assign_bulk"))
+

@@ -81,3 +81,37 @@ def test_admin_cannot_deactivate_themselves(client, db):
     db.session.expire_all()
     assert db.session.get(User, admin.id).active
     assert is_signed_in(client)
+
+
+def test_a_new_account_has_no_role_until_the_admin_chooses_one(client, db):
+    sign_in(client, make_user(Role.ADMIN, "dimas"))
+    form = client.get("/users/new").get_data(as_text=True)
+    role_select = form.split('name="role"')[1].split("</select>")[0]
+    assert '<option value="">' in role_select and "selected" not in role_select
+    response = client.post("/users/new", data={"name": "Fajar Ramadhan", "username": "fajar"})
+    assert response.status_code == 200 and "Pilih peran." in response.get_data(as_text=True)
+    assert 'value="Fajar Ramadhan"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(User).where(User.username == "fajar")) is None
+
+
+def test_the_password_hint_says_what_an_empty_field_does(client, db):
+    sign_in(client, make_user(Role.ADMIN, "dimas"))
+    hendra = make_user(Role.OFFICER, "hendra")
+    assert "Kosongkan agar dibuatkan secara otomatis" in client.get("/users/new").get_data(as_text=True)
+    edit = client.get(f"/users/{hendra.id}/edit").get_data(as_text=True)
+    assert "Kosongkan agar dibuatkan" not in edit and "Kosongkan agar kata sandi tetap" in edit
+
+
+def test_deactivating_asks_first_and_works_without_script(app, client, db):
+    sign_in(client, make_user(Role.ADMIN, "dimas"))
+    hendra = make_user(Role.OFFICER, "hendra", name="Hendra Wijaya")
+    listing = client.get("/users").get_data(as_text=True)
+    assert f'href="/users/{hendra.id}/deactivate" data-deactivate' in listing
+    confirm = client.get(f"/users/{hendra.id}/deactivate").get_data(as_text=True)
+    assert "Nonaktifkan Hendra Wijaya?" in confirm and "data-confirm-deactivate" in confirm
+    db.session.expire_all()
+    assert db.session.get(User, hendra.id).active  # looking at the question changes nothing
+    action = re.search(r'<form method="post" action="([^"]+)"', confirm.split("data-confirm-deactivate")[1]).group(1)
+    assert client.post(action, data={"active": "0"}).status_code == 302
+    db.session.expire_all()
+    assert not db.session.get(User, hendra.id).active
