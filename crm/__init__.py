@@ -12,6 +12,7 @@ from crm.cli import sasar
 from crm.config import PROJECT_ROOT
 from crm.dashboard import api as dashboard_api
 from crm.dashboard.views import bp as dashboard_bp
+from crm.events import api as events_api
 from crm.events import limits as event_limits
 from crm.events.views import bp as events_bp
 from crm.extensions import babel, csrf, db, login_manager, migrate
@@ -27,7 +28,7 @@ from crm.visits.views import bp as visits_bp
 
 MIGRATIONS_DIR = str(PROJECT_ROOT / "crm" / "migrations")
 # Importing an area's api module registers its operations on the API blueprint.
-AREA_API_MODULES = (visits_api, registrations_api, dashboard_api, leads_api)
+AREA_API_MODULES = (visits_api, registrations_api, dashboard_api, leads_api, events_api)
 
 
 def create_app(overrides: dict | None = None) -> Flask:

@@ -13,6 +13,7 @@ from crm import audit
 from crm.errors import Invalid
 from crm.events import scope
 from crm.extensions import db
+from crm.i18n import number
 from crm.models import Agency, Event, EventKind, EventSignup, Region, RegionLevel, Role, SignupStatus, User
 from crm.models.base import utcnow
 
@@ -100,7 +101,7 @@ def _check(details: EventDetails, branch_id: int) -> tuple[Region, Agency | None
     for name, value, largest in (("expected_attendees", details.expected_attendees, MAX_ATTENDEES),
                                  ("signup_cap", details.signup_cap, MAX_SIGNUP_CAP)):
         if value is not None and not 0 < value <= largest:
-            raise Invalid(_l("Enter a whole number from 1 to %(max)s.", max=f"{largest:,}".replace(",", ".")),
+            raise Invalid(_l("Enter a whole number from 1 to %(max)s.", max=number(largest)),
                           field=name)
     return desa, agency, officers
 
@@ -125,7 +126,7 @@ def create_event(details: EventDetails, actor: User, *, default_cap: int = DEFAU
 
 def set_signup_cap(event: Event, cap: int | None, actor: User, *, ip=None) -> None:
     if cap is None or not 0 < cap <= MAX_SIGNUP_CAP:
-        raise Invalid(_l("Enter a whole number from 1 to %(max)s.", max=f"{MAX_SIGNUP_CAP:,}".replace(",", ".")),
+        raise Invalid(_l("Enter a whole number from 1 to %(max)s.", max=number(MAX_SIGNUP_CAP)),
                       field="signup_cap")
     audit.record("update", "event", event.id, actor=actor, branch_id=event.branch_id, ip=ip,
                  before={"signup_cap": event.signup_cap}, after={"signup_cap": cap})

@@ -54,15 +54,26 @@ class SignupNotOpenYet(DomainError):
     status = 409
 
 
-class AnswersRefused(Invalid):
-    """The answers break the lead rules; `problems` maps each form field to its messages."""
+@dataclass(frozen=True)
+class Reason:
+    field: str  # the form's (and the API's) field name
+    code: str  # the rule, as the lead lists name it (nik_length, nik_or_phone_missing…)
+    message: str
 
-    def __init__(self, problems: dict[str, list[str]]):
-        super().__init__(_l("Some answers need correcting."), problems=problems)
-        self.problems = problems
+
+class AnswersRefused(Invalid):
+    """The answers break the lead rules, for the reasons given (one per problem)."""
+
+    def __init__(self, reasons: list[Reason]):
+        super().__init__(_l("Some answers need correcting."),
+                         errors=[{"field": r.field, "code": r.code, "message": r.message} for r in reasons])
+        self.reasons = reasons
 
     def messages_by_field(self) -> dict[str | None, list[str]]:
-        return self.problems
+        by_field: dict[str | None, list[str]] = {}
+        for reason in self.reasons:
+            by_field.setdefault(reason.field, []).append(reason.message)
+        return by_field
 
 
 @dataclass
@@ -92,7 +103,7 @@ class SignupResult:
 class Checked:
     lead: CheckedLead
     desa: Region
-    problems: dict[str, list[str]] = field(default_factory=dict)
+    reasons: list[Reason] = field(default_factory=list)
 
 
 def _field_for(problem: Problem, labels: dict[str, str]) -> str:
@@ -107,14 +118,12 @@ def check_answers(event: Event, answers: Answers) -> Checked:
               if value is not None and not is_blank(value)}
     lead = Validator(PlaceMatcher([], []), labels).check(LeadInput(1, values, list(values.values())))
     by_field = {_FIELD_OF[lead_field.value]: label for lead_field, label in labels.items()}
-    problems: dict[str, list[str]] = {}
-    for problem in lead.problems:
-        problems.setdefault(_field_for(problem, by_field), []).append(str(problem))
+    reasons = [Reason(_field_for(problem, by_field), problem.code, str(problem)) for problem in lead.problems]
     desa = db.session.get(Region, answers.desa_id) if answers.desa_id else event.desa
     if desa is None or desa.level is not RegionLevel.DESA or desa.branch_id != event.branch_id:
-        problems.setdefault("desa_id", []).append(str(_l("Choose your desa from the list.")))
+        reasons.append(Reason("desa_id", "desa_unknown", str(_l("Choose your desa from the list."))))
         desa = event.desa
-    return Checked(lead, desa, problems)
+    return Checked(lead, desa, reasons)
 
 
 def require_open(event: Event, now: datetime) -> None:
@@ -139,8 +148,8 @@ def sign_up(event: Event, answers: Answers, *, now: datetime, today: date) -> Si
     if answers.trap:
         return SignupResult("ignored")
     checked = check_answers(event, answers)
-    if checked.problems:
-        raise AnswersRefused(checked.problems)
+    if checked.reasons:
+        raise AnswersRefused(checked.reasons)
     if form_signups(event) >= event.signup_cap:
         signup = EventSignup(event=event, status=SignupStatus.HELD, source=SignupSource.FORM,
                              answers={**answers.as_dict(), "desa_id": checked.desa.id,
@@ -156,12 +165,34 @@ def add_attendee(event: Event, answers: Answers, actor: User | None, *, source: 
     """Someone an officer met at the event (or an attendee sent through the API), marked present. No consent
     is recorded: the person agreed to nothing in writing; they hold what any lead holds. The caller commits."""
     checked = check_answers(event, answers)
-    if checked.problems:
-        raise AnswersRefused(checked.problems)
+    if checked.reasons:
+        raise AnswersRefused(checked.reasons)
     result = _accept(event, checked, source, now=now, consent_on=None, present=present)
     audit.record("add_attendee", "event", event.id, actor=actor, branch_id=event.branch_id,
                  after={"prospect_id": result.prospect.id, "status": result.status})
     return result
+
+
+@dataclass
+class AttendeeOutcome:
+    status: str  # created, known, possible_duplicate or invalid
+    prospect_id: int | None = None
+    reasons: list[Reason] = field(default_factory=list)
+
+
+def add_attendees(event: Event, attendees: list[tuple[Answers, bool]], actor: User | None, *,
+                  source: SignupSource, now: datetime) -> list[AttendeeOutcome]:
+    """Several people met at the event (answers, present?), each answered on its own: an invalid one is
+    refused with its reasons and the others are still signed up. The caller commits."""
+    outcomes = []
+    for answers, present in attendees:
+        try:
+            result = add_attendee(event, answers, actor, source=source, now=now, present=present)
+        except AnswersRefused as refused:  # checked before anything is written: nothing to undo
+            outcomes.append(AttendeeOutcome("invalid", reasons=refused.reasons))
+        else:
+            outcomes.append(AttendeeOutcome(result.status, result.prospect.id))
+    return outcomes
 
 
 def _accept(event: Event, checked: Checked, source: SignupSource, *, now: datetime, consent_on: date | None,
@@ -230,8 +261,8 @@ def accept_held(signup: EventSignup, actor: User, *, now: datetime) -> SignupRes
     event, stored = signup.event, dict(signup.answers or {})
     consent_on = date.fromisoformat(stored.pop("consent_on"))
     checked = check_answers(event, Answers(**stored))
-    if checked.problems:
-        raise AnswersRefused(checked.problems)
+    if checked.reasons:
+        raise AnswersRefused(checked.reasons)
     db.session.delete(signup)
     db.session.flush()
     result = _accept(event, checked, SignupSource.FORM, now=now, consent_on=consent_on)

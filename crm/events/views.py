@@ -14,6 +14,7 @@ from crm.errors import shown_on_page
 from crm.events import planning, qr, results, scope, signups
 from crm.events.consent import PURPOSE
 from crm.events.forms import AttendeeForm, CapForm, EventForm, SignupForm
+from crm.events.links import signup_url
 from crm.events.planning import KIND_LABELS, EventDetails
 from crm.extensions import db
 from crm.i18n import local_timezone, local_today
@@ -31,10 +32,6 @@ def _event_or_404(event_id: int) -> Event:
     if event is None:
         abort(404)
     return event
-
-
-def signup_url(event: Event) -> str:
-    return url_for("events.signup", code=event.code, _external=True)
 
 
 def _desa_choices(branch_id: int) -> list[tuple[int, str]]:
