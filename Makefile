@@ -54,6 +54,7 @@ bench: install
 	$(BIN)/python bench/bench_funnel.py
 	$(BIN)/python bench/bench_search.py
 	$(BIN)/python bench/loadtest.py
+	$(BIN)/python bench/bench_phone.py
 	$(BIN)/python bench/bench_import.py
 
 clean:

@@ -1,5 +1,7 @@
 """The officer's working set: what his phone keeps for a day without signal, whole or changed since a cursor."""
 
+import gzip
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -104,6 +106,17 @@ def test_a_prospect_given_to_another_officer_changes_the_members_so_the_phone_sy
     body = client.get("/api/v1/me/working-set", query_string={"since": cursor}, headers=headers).json
     assert body["prospects"] == [] and body["removed"] == []  # no longer his to see, even as a removal
     assert body["members"] == {"count": 1, "hash": Members.of([kept.id]).hash}
+
+
+def test_the_working_set_is_sent_compressed_to_a_client_that_takes_gzip(client, db):
+    hendra, _ = _officers(db)
+    make_prospect("Siti Aminah", "Kilensari", officer=hendra)
+    headers = _auth(db, hendra)
+    plain = client.get("/api/v1/me/working-set", headers=headers)
+    packed = client.get("/api/v1/me/working-set", headers={**headers, "Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in plain.headers and packed.headers["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(packed.data))["prospects"] == plain.json["prospects"]
+    assert "Accept-Encoding" in packed.headers["Vary"]
 
 
 def test_a_cursor_sasar_did_not_give_is_refused_naming_it(client, db):
