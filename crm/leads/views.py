@@ -11,6 +11,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from crm import reference
 from crm.auth.access import allow
 from crm.errors import shown_on_page
+from crm.i18n import number
 from crm.leads import batches, intake
 from crm.leads.forms import UploadForm, field_choices, mapping_from_form
 from crm.leads.importer import ImportLimits
@@ -149,9 +150,11 @@ def _after_refusal(batch_id: int) -> str:
 def commit(batch_id: int):
     batch = batches.batch_for(current_user, batch_id)
     with shown_on_page():
-        result = intake.commit_batch(batch, limits=_limits(), uploads=_uploads())
-        flash(_("Saved: %(created)s new leads, %(duplicates)s duplicates, %(invalid)s rows to fix.",
-                created=result.created, duplicates=result.duplicates, invalid=result.invalid), "success")
+        intake.commit_batch(batch, limits=_limits(), uploads=_uploads())
+        flash(_("Saved: %(new)s new leads, %(possible)s possible duplicates (saved and flagged), %(duplicates)s "
+                "duplicates, %(invalid)s rows to fix.", new=number(batch.new_count),
+                possible=number(batch.possible_duplicate_count), duplicates=number(batch.duplicate_count),
+                invalid=number(batch.invalid_count)), "success")
         return redirect(url_for("leads.batch", batch_id=batch_id))
     return redirect(_after_refusal(batch_id))
 

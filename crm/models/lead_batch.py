@@ -65,6 +65,11 @@ class LeadBatch(db.Model):
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
     withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
 
+    @property
+    def new_count(self) -> int:
+        """Leads that are simply new; `created_count` also holds the possible duplicates, saved and flagged."""
+        return self.created_count - self.possible_duplicate_count
+
     def __repr__(self) -> str:
         return f"<LeadBatch {self.id} {self.agency_id} {self.status.value}>"
 

@@ -46,13 +46,13 @@ def test_a_liaison_uploads_a_list_checks_the_preview_saves_it_and_downloads_the_
         "No KTP: a NIK is 16 digits; this one has 15.")
     expect(page.locator("table.problem-rows tr[data-row='10']")).to_contain_text("row 4 of this list")
     expect(page.locator("table.problem-rows tr[data-row='16']")).to_contain_text("Siti Ma’rifah")
-    expect(page.locator("#commit")).to_contain_text("6")
+    expect(page.locator("#commit")).to_contain_text("Save 6 leads: 5 new and 1 possible duplicates")
     assert not overflows_sideways(page), "the preview scrolls sideways on a desktop screen"
     screenshot(page, f"lead-import-preview-{database_kind}")
 
     page.locator("#commit").click()
     expect(page).to_have_url(re.compile(r"/leads/\d+$"))
-    expect(page.locator(".flash-success")).to_contain_text("6 new leads")
+    expect(page.locator(".flash-success")).to_contain_text("Saved: 5 new leads, 1 possible duplicates")
     leads = page.locator("table.batch-leads tbody tr")
     expect(leads).to_have_count(6)
     expect(page.locator("table.batch-leads")).to_contain_text("3512********0003")

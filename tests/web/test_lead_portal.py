@@ -217,9 +217,9 @@ def test_two_windows_acting_on_one_preview_at_once_one_wins_the_other_is_told(ap
            if answer.status_code == 200 and ("flash-success" in page or "flash-info" in page)]
     lost = [page for answer, page in zip(answers, pages, strict=True) if page not in won]
     assert len(won) == len(lost) == 1, "one of the two goes through, the other is told why it did not"
-    # Told while both ran, or — when the discard had ended before the commit even looked — the list is gone.
+    # Told while both ran, or — when the discard had ended before the commit even looked — the list is gone (404).
     assert any(words in lost[0] for words in ("This list has already been saved.", "it was discarded",
-                                              "There is no such lead list."))
+                                              "what it pointed to was removed"))
     db.session.expire_all()
     batch = db.session.get(LeadBatch, batch_id)
     saved = db.session.scalar(select(func.count()).select_from(Prospect))
@@ -256,3 +256,40 @@ def test_a_second_commit_of_a_preview_read_before_the_first_ended_is_refused(app
         intake.commit_batch(stale, limits=limits, uploads=uploads)
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Prospect)) == 6
+
+
+# --- one set of numbers (15.4) ------------------------------------------------------------------------
+
+def _long_list(tmp_path, people: int):
+    """`people` new leads (valid NIKs), one possible duplicate of another in its desa, a duplicate, a row to fix."""
+    lines = ["Nama;NIK;Desa;Kecamatan"]
+    for index in range(people):
+        day, month, serial = index % 28 + 1, index // 28 % 12 + 1, index // 336 + 1
+        lines.append(f"Warga {index};351206{day:02d}{month:02d}80{serial:04d};;")
+    lines += ["Busiri;3512064102900004;Tanjung Kamal;Mangaran", "Busirih;3512064102910005;Tanjung Kamal;Mangaran",
+              "Busiri lagi;3512064102900004;;", "Tanpa NIK;12345;;"]
+    path = tmp_path / "panjang.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_the_preview_its_button_the_saved_message_and_the_batch_page_give_the_same_numbers(client, db, ratna,
+                                                                                             tmp_path):
+    batch_id = batch_id_of(upload(client, _long_list(tmp_path, 1500)))
+    page = client.get(f"/leads/{batch_id}/preview").get_data(as_text=True)
+    new, possible = "1.501", "1"  # Indonesian digits whatever the language
+    assert re.search(rf'data-count="new"><span class="num">{new}</span>', page)
+    assert re.search(rf'data-count="possible"[^>]*><span class="num">{possible}</span>', page)
+    button = re.search(r'id="commit">([^<]*)<', page).group(1)
+    assert button == f"Save 1.502 leads: {new} new and {possible} possible duplicates (flagged)"
+    saved = client.post(f"/leads/{batch_id}/commit", follow_redirects=True).get_data(as_text=True)
+    assert (f"Saved: {new} new leads, {possible} possible duplicates (saved and flagged), 1 duplicates, 1 rows to "
+            "fix.") in saved
+    assert re.search(rf'data-count="new"><span class="num">{new}</span>', saved)  # the batch page, same numbers
+    assert db.session.scalar(select(func.count()).select_from(Prospect)) == 1502
+
+
+def test_no_save_button_when_nothing_would_be_saved(client, db, ratna):
+    client.post(f"/leads/{batch_id_of(upload(client))}/commit")
+    again = client.get(upload(client).headers["Location"]).get_data(as_text=True)
+    assert 'id="commit"' not in again and 'id="nothing-to-save"' in again and 'id="discard"' in again
