@@ -1,15 +1,16 @@
 """`flask --app wsgi sasar …`: each command a thin call into a domain module."""
 
 import json
+import os
 import sys
 from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import with_appcontext
+from flask.cli import ScriptInfo, with_appcontext
 from flask_babel import force_locale
 from flask_migrate import upgrade
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from crm import demo, reference
 from crm.auth import access, accounts, tokens
@@ -27,9 +28,27 @@ from crm.visits import reach
 DEMO_LOGINS_FILE = "demo-logins.txt"
 
 
+# Commands that work on a database without Sasar's tables (or without one at all).
+WITHOUT_SCHEMA = ("init", "access-matrix", "restore")
+
+
 @click.group("sasar", help="Sasar's own commands.")
-def sasar():
-    pass
+@click.pass_context
+def sasar(ctx):
+    if ctx.invoked_subcommand in WITHOUT_SCHEMA or "--help" in sys.argv[1:]:
+        return
+    app = ctx.ensure_object(ScriptInfo).load_app()
+    with app.app_context():
+        if not inspect(db.engine).has_table("branch"):
+            _fail(not_initialised_message(db.engine.url, bool(os.environ.get("DATABASE_URL"))))
+
+
+def not_initialised_message(url, from_environment: bool) -> str:
+    """Name the database a command found empty, and what to do about it."""
+    where = "read from DATABASE_URL" if from_environment else \
+        "DATABASE_URL is not set, so the SQLite file under instance/ is used; set it in the environment file"
+    return (f"the database {url.render_as_string(hide_password=True)} is not initialised ({where}). "
+            "Run `sasar init` first (bin/sasar init, or flask --app wsgi sasar init).")
 
 
 def _fail(message) -> None:
