@@ -31,6 +31,7 @@ _PARAMETERS = {
     "desa": ("Only prospects in this desa", _ID),
     "officer": ("Only prospects assigned to this officer", _ID),
     "batch": ("Only prospects from this lead batch", _ID),
+    "event": ("Only prospects signed up at this outreach event", _ID),
     "sector": ("Only prospects of this sector", {"type": "string", "enum": [s.value for s in Sector]}),
 }
 QUERY_PARAMETERS = tuple({"name": name, "required": False, "description": _PARAMETERS[name][0],

@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, literal_column, select, union_all
 
 from crm.dashboard.filters import DashboardFilter
 from crm.extensions import db
-from crm.models import DeclineReason, Outcome, Prospect, Role, Sector, Stage, User, Visit
+from crm.models import DeclineReason, EventSignup, Outcome, Prospect, Role, Sector, SignupStatus, Stage, User, Visit
 from crm.prospects.listing import ProspectFilter, filter_clauses
 from crm.prospects.stages import EXITS, OPEN_STAGES
 
@@ -108,6 +108,19 @@ def by_agency(user: User, flt: DashboardFilter, tz: tzinfo, labels: dict[int, st
 
 def by_kecamatan(user: User, flt: DashboardFilter, tz: tzinfo, labels: dict[int, str], none_label: str):
     return _by(user, flt, tz, Prospect.kecamatan_id, labels, none_label)
+
+
+def by_event(user: User, flt: DashboardFilter, tz: tzinfo, labels: dict[int, str], none_label: str):
+    """The cohort by the outreach events its people signed up at (None: at none). Someone who came to two
+    events counts in each, so these rows may add up to more than the funnel."""
+    clauses = filter_clauses(user, flt.prospect_filter(tz))
+    rows = db.session.execute(
+        select(EventSignup.event_id, *stage_columns()).select_from(Prospect)
+        .outerjoin(EventSignup,
+                   (EventSignup.prospect_id == Prospect.id) & (EventSignup.status == SignupStatus.ACCEPTED))
+        .where(*clauses).group_by(EventSignup.event_id))
+    return _ordered([BreakdownRow(key, none_label if key is None else labels.get(key, f"#{key}"), _mix(counts))
+                     for key, *counts in rows])
 
 
 def by_sector(user: User, flt: DashboardFilter, tz: tzinfo, labels: dict[Sector, str]):

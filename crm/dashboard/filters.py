@@ -26,18 +26,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
-from crm.models import Agency, BatchStatus, Branch, LeadBatch, Region, RegionLevel, Role, Sector, User
+from crm.i18n import short_date
+from crm.models import Agency, BatchStatus, Branch, Event, LeadBatch, Region, RegionLevel, Role, Sector, User
 from crm.prospects.listing import ProspectFilter, day_bounds
 from crm.registrations.targets import FIRST_YEAR, LAST_YEAR
 
 # query argument → DashboardFilter attribute, for the narrowing by id
 ID_ARGS = (("branch", "branch_id"), ("agency", "agency_id"), ("kecamatan", "kecamatan_id"), ("desa", "desa_id"),
-           ("officer", "officer_id"), ("batch", "batch_id"))
+           ("officer", "officer_id"), ("batch", "batch_id"), ("event", "event_id"))
 QUERY_ARGS = ("from", "to", *(arg for arg, _ in ID_ARGS), "sector")
 FIELD_LABELS = {
     "from": _l("start date"), "to": _l("end date"), "branch": _l("branch"), "agency": _l("agency"),
     "kecamatan": _l("kecamatan"), "desa": _l("desa"), "officer": _l("officer"), "batch": _l("lead batch"),
-    "sector": _l("sector"),
+    "sector": _l("sector"), "event": _l("event"),
 }
 _MAX_ID = 2**31 - 1  # a larger number would overflow PostgreSQL's integer, not match a row
 
@@ -61,6 +62,7 @@ class DashboardFilter:
     officer_id: int | None = None
     sector: Sector | None = None
     batch_id: int | None = None
+    event_id: int | None = None  # prospects signed up at this outreach event
     notes: tuple[Note, ...] = field(default=(), compare=False)
 
     @classmethod
@@ -95,12 +97,13 @@ class DashboardFilter:
         return ProspectFilter(
             branch_id=self.branch_id, agency_id=self.agency_id, kecamatan_id=self.kecamatan_id,
             desa_id=self.desa_id, officer_id=self.officer_id, sector=self.sector, batch_id=self.batch_id,
-            created_from=created_from, created_before=created_before)
+            event_id=self.event_id, created_from=created_from, created_before=created_before)
 
     def visit_prospect_filter(self) -> ProspectFilter:
         """The prospects whose visits count: narrowed as asked, whenever they arrived, whoever is assigned."""
         return ProspectFilter(branch_id=self.branch_id, agency_id=self.agency_id, kecamatan_id=self.kecamatan_id,
-                              desa_id=self.desa_id, sector=self.sector, batch_id=self.batch_id)
+                              desa_id=self.desa_id, sector=self.sector, batch_id=self.batch_id,
+                              event_id=self.event_id)
 
 
 # --- what the user may choose from ----------------------------------------------------------------
@@ -114,7 +117,7 @@ class Option:
 
 @dataclass(frozen=True)
 class FilterOptions:
-    """The branches, agencies, places, officers and batches the filter form offers."""
+    """The branches, agencies, places, officers, batches and events the filter form offers."""
 
     branches: tuple[Option, ...]
     agencies: tuple[Option, ...]
@@ -122,10 +125,11 @@ class FilterOptions:
     desa: tuple[Option, ...]
     officers: tuple[Option, ...]
     batches: tuple[Option, ...]
+    events: tuple[Option, ...] = ()
 
     def for_arg(self, arg: str) -> tuple[Option, ...]:
         return {"branch": self.branches, "agency": self.agencies, "kecamatan": self.kecamatan, "desa": self.desa,
-                "officer": self.officers, "batch": self.batches}[arg]
+                "officer": self.officers, "batch": self.batches, "event": self.events}[arg]
 
     def label(self, arg: str, option_id: int | None) -> str | None:
         return next((o.label for o in self.for_arg(arg) if o.id == option_id), None)
@@ -137,7 +141,7 @@ class FilterOptions:
 # Over this many branches (an admin's national view) the desa list waits for a kecamatan, and only the
 # newest batches are listed: a form of 40,000 desa would help nobody.
 FEW_BRANCHES = 5
-BATCHES_LISTED = 300
+BATCHES_LISTED = EVENTS_LISTED = 300
 
 
 def id_checker(branch_ids: list[int]):
@@ -152,6 +156,7 @@ def id_checker(branch_ids: list[int]):
                                                   Region.branch_id.in_(branch_ids)),
         "officer": lambda i: select(User.id).where(User.id == i, User.branch_id.in_(branch_ids)),
         "batch": lambda i: select(LeadBatch.id).where(LeadBatch.id == i, LeadBatch.branch_id.in_(branch_ids)),
+        "event": lambda i: select(Event.id).where(Event.id == i, Event.branch_id.in_(branch_ids)),
     }
 
     def allowed(arg: str, value: int) -> bool:
@@ -189,6 +194,11 @@ def filter_options(branch_ids: list[int], flt: DashboardFilter | None = None) ->
     batches = db.session.scalars(batch_query.order_by(LeadBatch.id.desc()).limit(BATCHES_LISTED)).all()
     if flt is not None and flt.batch_id is not None and flt.batch_id not in {b.id for b in batches}:
         batches = [*batches, *db.session.scalars(batch_query.where(LeadBatch.id == flt.batch_id))]
+    event_query = select(Event).where(Event.branch_id.in_(branch_ids))
+    events = db.session.scalars(event_query.order_by(Event.starts_at.desc(), Event.id.desc())
+                                .limit(EVENTS_LISTED)).all()
+    if flt is not None and flt.event_id is not None and flt.event_id not in {e.id for e in events}:
+        events = [*events, *db.session.scalars(event_query.where(Event.id == flt.event_id))]
     return FilterOptions(
         branches=tuple(Option(b.id, f"{b.name} ({b.code})") for b in branches),
         agencies=tuple(Option(a.id, a.code) for a in db.session.scalars(select(Agency).order_by(Agency.code))),
@@ -196,6 +206,7 @@ def filter_options(branch_ids: list[int], flt: DashboardFilter | None = None) ->
         desa=tuple(Option(d.id, d.name, kecamatan_names.get(d.parent_id)) for d in desa),
         officers=tuple(Option(o.id, o.name if o.active else f"{o.name} ({_l('inactive')})") for o in officers),
         batches=tuple(Option(b.id, _batch_label(b)) for b in batches),
+        events=tuple(Option(e.id, f"{e.title} · {short_date(e.starts_at)}") for e in events),
     )
 
 

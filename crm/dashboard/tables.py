@@ -123,6 +123,11 @@ def agency_table(q: DashboardQuery) -> Table:
     return _mix_table("agency", _l("By source agency"), Column("agency", _l("Agency"), TEXT), "agency", rows)
 
 
+def event_table(q: DashboardQuery) -> Table:
+    rows = breakdowns.by_event(q.user, q.flt, q.tz, q.options.labels("event"), str(_l("At no event")))
+    return _mix_table("event", _l("By outreach event"), Column("event", _l("Event"), TEXT), "event", rows)
+
+
 def kecamatan_table(q: DashboardQuery) -> Table:
     rows = breakdowns.by_kecamatan(q.user, q.flt, q.tz, q.options.labels("kecamatan"), str(_l("Place not known")))
     return _mix_table("kecamatan", _l("By kecamatan"), Column("kecamatan", _l("Kecamatan"), TEXT), "kecamatan", rows)
@@ -191,7 +196,8 @@ def target_table(overview: target.TargetOverview | None) -> Table:
 
 # --- all of them ----------------------------------------------------------------------------------
 
-TABLE_NAMES = ("funnel", "summary", "agency", "kecamatan", "officer", "sector", "outcomes", "reasons", "target")
+TABLE_NAMES = ("funnel", "summary", "agency", "event", "kecamatan", "officer", "sector", "outcomes", "reasons",
+               "target")
 
 
 def build_tables(q: DashboardQuery, names: tuple[str, ...] = TABLE_NAMES, result: Funnel | None = None
@@ -201,7 +207,7 @@ def build_tables(q: DashboardQuery, names: tuple[str, ...] = TABLE_NAMES, result
     if {"funnel", "summary"} & set(names):
         result = result or funnel(q.user, q.flt, q.tz)
         tables["funnel"], tables["summary"] = funnel_table(result), summary_table(result)
-    builders = {"agency": agency_table, "kecamatan": kecamatan_table, "officer": officer_table,
+    builders = {"agency": agency_table, "event": event_table, "kecamatan": kecamatan_table, "officer": officer_table,
                 "sector": sector_table}
     for name, build in builders.items():
         if name in names:

@@ -12,6 +12,7 @@ from crm.auth.access import allow
 from crm.dashboard import cache, charts, exports, places, target
 from crm.dashboard.filters import (
     FIELD_LABELS,
+    ID_ARGS,
     Note,
     filter_options,
     id_checker,
@@ -75,8 +76,7 @@ def _description(q: DashboardQuery) -> list[tuple[str, str]]:
     """The filter in words, for the exports' filter sheet and the printed report."""
     flt = q.flt
     lines = [(_("Period"), f"{flt.start:%d/%m/%Y} – {flt.end:%d/%m/%Y}")]
-    for arg, attribute in (("branch", "branch_id"), ("agency", "agency_id"), ("kecamatan", "kecamatan_id"),
-                           ("desa", "desa_id"), ("officer", "officer_id"), ("batch", "batch_id")):
+    for arg, attribute in ID_ARGS:
         value = getattr(flt, attribute)
         if value is not None:
             lines.append((str(FIELD_LABELS[arg]).capitalize(), q.options.label(arg, value) or f"#{value}"))
@@ -131,6 +131,8 @@ def index():
                                    title=_("Prospects at each stage or further")),
         "agency": charts.bar_chart(tables["agency"], "leads", part_key="registered",
                                    title=_("Leads and registered by source agency")),
+        "event": charts.bar_chart(tables["event"], "leads", part_key="registered",
+                                  title=_("Leads and registered by outreach event")),
         "kecamatan": charts.bar_chart(tables["kecamatan"], "leads", part_key="registered",
                                       title=_("Leads and registered by kecamatan")),
         "officer": charts.bar_chart(tables["officer"], "visits", part_key="flagged",

@@ -19,7 +19,16 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from sqlalchemy import Select, and_, func, not_, or_, select, true, tuple_
 
 from crm.extensions import db
-from crm.models import ParticipantStatus, Prospect, Registration, Sector, Stage, User
+from crm.models import (
+    EventSignup,
+    ParticipantStatus,
+    Prospect,
+    Registration,
+    Sector,
+    SignupStatus,
+    Stage,
+    User,
+)
 from crm.models.prospect import later_words, search_name
 from crm.prospects import scope
 from crm.prospects.stages import OPEN_STAGES, ROAD
@@ -42,6 +51,7 @@ class ProspectFilter:
     officer_id: int | None = None
     sector: Sector | None = None
     batch_id: int | None = None
+    event_id: int | None = None  # signed up at this outreach event
     created_from: datetime | None = None  # the lead arrived at or after this instant (timezone-aware)
     created_before: datetime | None = None  # … and before this one
     reached: Stage | None = None  # now at this stage of the road or a later one (exits excluded)
@@ -132,6 +142,9 @@ def filter_clauses(user: User, criteria: ProspectFilter) -> list:
             clauses.append(column == value)
     if criteria.sector is not None:
         clauses.append(Prospect.sector == criteria.sector)
+    if criteria.event_id:
+        clauses.append(Prospect.id.in_(select(EventSignup.prospect_id).where(
+            EventSignup.event_id == criteria.event_id, EventSignup.status == SignupStatus.ACCEPTED)))
     if criteria.created_from is not None:
         clauses.append(Prospect.created_at >= criteria.created_from)
     if criteria.created_before is not None:

@@ -97,3 +97,16 @@ def test_the_events_operations_are_in_the_openapi_document(client, db):
     assert "201" in paths["/events"]["post"]["responses"]
     attendees = paths["/events/{event_id}/attendees"]["post"]
     assert attendees["x-roles"] == ["admin", "manager", "officer"]
+
+
+def test_the_funnel_api_narrows_to_an_event(client, db, headers, officer):
+    event = make_event(officer)
+    client.post(f"/api/v1/events/{event.id}/attendees", headers=headers, json=[
+        {"name": "Pak Sahri", "phone": "0813 1111 2222"}, {"name": "Bu Sahri", "phone": "0813 1111 3333"}])
+    make_prospect("Bu Lain", phone="+6281299990000")
+    manager = make_user(Role.MANAGER, "yuli")
+    year = datetime.now(UTC).year
+    narrowed = client.get(f"/api/v1/stats/funnel?from={year}-01-01&to={year}-12-31&event={event.id}",
+                          headers=_bearer(db, manager))
+    assert narrowed.status_code == 200, narrowed.json
+    assert narrowed.json["total"] == 2 and narrowed.json["filters"]["event"] == str(event.id)

@@ -70,7 +70,8 @@ def test_the_operation_and_its_parameters_are_in_the_openapi_document(client, db
     assert "422" in operation["responses"]
     assert set(operation["x-roles"]) == {"admin", "manager"}
     parameters = {p["name"]: p for p in operation["parameters"]}
-    assert set(parameters) == {"from", "to", "branch", "agency", "kecamatan", "desa", "officer", "batch", "sector"}
+    assert set(parameters) == {"from", "to", "branch", "agency", "kecamatan", "desa", "officer", "batch", "sector",
+                               "event"}
     assert all(p["in"] == "query" and not p["required"] for p in parameters.values())
     assert parameters["sector"]["schema"]["enum"][0] == "fishing"
     assert "median_days_to_registration" in document["components"]["schemas"]["FunnelOut"]["properties"]

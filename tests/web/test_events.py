@@ -379,3 +379,37 @@ def test_each_event_has_its_funnel_and_first_contributions(client, db, event, of
                               ("registered", 1)]
     assert funnel.first_contributions == contribution > 0
     assert "2401" in page
+
+
+def test_the_dashboard_filters_and_breaks_down_by_event_and_exports_it(client, db, event, officer):
+    anonymous = client.application.test_client()
+    for n, name in enumerate(("Siti Rohmah", "Rukmini")):
+        anonymous.post(f"/e/{event.code}", data=_answer(name=name, nik="", phone=f"0812 3456 700{n}"))
+    make_prospect("Bu Lain", phone="+6281299990000")  # a lead from an agency, at no event
+    manager = make_user(Role.MANAGER, "yuli")
+    sign_in(client, manager)
+    year = local_today().year
+    whole = client.get(f"/dashboard?from={year}-01-01&to={year}-12-31").get_data(as_text=True)
+    assert 'data-breakdown="event"' in whole and event.title in whole
+    narrowed = client.get(f"/dashboard?from={year}-01-01&to={year}-12-31&event={event.id}")
+    assert narrowed.status_code == 200
+    csv = client.get(f"/dashboard/export/event.csv?from={year}-01-01&to={year}-12-31").get_data(as_text=True)
+    lines = csv.splitlines()
+    assert [line.split(";")[1] for line in lines[1:]] == ["2", "1"], csv  # the event's two, and the one at none
+    assert lines[1].startswith(event.title)
+    funnel_csv = client.get(f"/dashboard/export/funnel.csv?from={year}-01-01&to={year}-12-31&event={event.id}")
+    assert funnel_csv.status_code == 200
+    listed = client.get(f"/prospects?event={event.id}").get_data(as_text=True)
+    assert "Rukmini" in listed and "Bu Lain" not in listed
+
+
+def test_an_event_of_another_branch_cannot_narrow_the_dashboard(client, db, event):
+    other = Event(branch_id=reference.branch_by_code("BWI").id, code="yyyy234", title="Di cabang lain",
+                  kind=EventKind.OTHER, starts_at=event.starts_at, ends_at=event.ends_at, desa_id=event.desa_id,
+                  signup_cap=10)
+    db.session.add(other)
+    db.session.commit()
+    sign_in(client, make_user(Role.MANAGER, "yuli"))
+    page = client.get(f"/dashboard?event={other.id}").get_data(as_text=True)
+    assert "Di cabang lain" not in page.split("data-filter-notes")[0].split('id="f-event"')[-1].split("</select>")[0]
+    assert "data-filter-notes" in page
