@@ -2,22 +2,23 @@
 
    Pages: network first, but never waiting on a slow network: when the server has not answered within
    NETWORK_WAIT_MS the stored copy is shown (and the network's answer still refreshes it); when nothing is
-   stored the page waits for the network as it would without a worker. What is stored is little and holds no
-   prospect: Today, and the shells of a prospect page, the visit form and the day plan, which fill themselves
-   from the working set in IndexedDB (phone-data.js). Static files: the stored copy at once, refreshed behind.
+   stored the page waits for the network as it would without a worker. What is stored is little: Today, and
+   the shells of the prospect list, a prospect page, the visit form and the day plan, which hold no prospect
+   and fill themselves from the working set in IndexedDB (phone-data.js). Static files: the stored copy at once, refreshed behind.
    Posting a visit is the page's business (the outbox), never replayed from here. */
 "use strict";
 importScripts("/static/js/phone-data.js");
 
-var CACHE = "sasar-v2";
+var CACHE = "sasar-v3";
 var NETWORK_WAIT_MS = 2500;
 var STATIC = ["/static/css/sasar.css", "/static/js/phone-data.js", "/static/js/outbox.js", "/static/js/workingset.js",
               "/static/js/visit-form.js", "/static/js/plan.js", "/static/img/sasar.svg", "/static/img/icon-192.png"];
-var PAGES = ["/today", "/prospects/shell", "/visits/new/shell", "/plan/shell", "/offline"];
+var PAGES = ["/today", "/prospects/list/shell", "/prospects/shell", "/visits/new/shell", "/plan/shell", "/offline"];
 
 /* Which stored page answers a navigation, or null: a page that is never stored. */
 function storedPageFor(url) {
   if (url.pathname === "/today" || url.pathname === "/offline") return url.pathname;
+  if (url.pathname === "/prospects") return "/prospects/list/shell";
   if (/^\/prospects\/\d+$/.test(url.pathname)) return "/prospects/shell";
   if (url.pathname === "/visits/new") return "/visits/new/shell";
   if (url.pathname === "/plan") return "/plan/shell";

@@ -97,6 +97,15 @@ def detail(prospect_id: int, revealed: tuple[str, ...] = ()):
                            revealed=revealed, phone_in_full=current_user.role is Role.OFFICER)
 
 
+@bp.get("/prospects/list/shell")
+@allow(Role.OFFICER)
+def index_shell():
+    """The prospect list with no prospect yet: offline, the phone lists its working set, searched as the form
+    asks (static/js/workingset.js)."""
+    return render_template("prospects/index.html", result=None, criteria=ProspectFilter(), stage_labels=STAGE_LABELS,
+                           kecamatan=reference.kecamatan_of(current_user.branch), narrowing={}, offline_shell=True)
+
+
 @bp.get("/prospects/shell")
 @allow(Role.OFFICER)
 def detail_shell():

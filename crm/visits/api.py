@@ -73,6 +73,7 @@ class WorkingProspect(BaseModel):
     address: str | None
     desa: str | None
     place: str | None = Field(description="As the pages write it: \"Kilensari, Panarukan\"")
+    kecamatan_id: int | None
     occupation: str | None
     business_name: str | None
     latitude: float | None = Field(description="Where the prospect is known to be (a good fix, else the desa's "
@@ -155,6 +156,7 @@ def working_set_response(officer, since: str | None):
         prospects.append(WorkingProspect(
             id=prospect.id, name=prospect.name, stage=prospect.stage, phone=prospect.phone, address=prospect.address,
             desa=prospect.desa.name if prospect.desa else None, place=workingset.place_of(prospect),
+            kecamatan_id=prospect.kecamatan_id,
             occupation=prospect.occupation, business_name=prospect.business_name,
             latitude=place.latitude if place else None, longitude=place.longitude if place else None,
             next_follow_up=prospect.next_follow_up, assigned_to_me=prospect.assigned_officer_id == officer.id))

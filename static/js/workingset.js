@@ -59,6 +59,8 @@
     out.next_follow_up_text = record.next_follow_up
       ? new Intl.DateTimeFormat(lang, { weekday: "long", day: "numeric", month: "long", year: "numeric" })
           .format(new Date(record.next_follow_up + "T00:00:00")) : "";
+    out.next_follow_up_short = record.next_follow_up
+      ? new Intl.DateTimeFormat(lang, { day: "numeric", month: "short" }).format(new Date(record.next_follow_up + "T00:00:00")) : "";
     return out;
   }
 
@@ -101,11 +103,40 @@
     });
   }
 
+  /* The prospect list offline: the working set, searched as the list's form asks (name or phone, stage,
+     kecamatan, assigned to me), in name order, the first LIST_SHOWN of them. */
+  var LIST_SHOWN = 50;
+  function fillList(list, labels) {
+    var row = document.querySelector("template[data-ws-card]");
+    var params = new URLSearchParams(location.search);
+    var words = (params.get("q") || "").trim().toLowerCase();
+    var digits = words.replace(/\D/g, "").replace(/^0/, "");
+    var stage = params.get("stage"), kecamatan = Number(params.get("kecamatan")) || null, mine = params.get("mine") === "1";
+    var form = document.querySelector("form.filters");
+    ["q", "stage", "kecamatan"].forEach(function (name) { if (form.elements[name]) form.elements[name].value = params.get(name) || ""; });
+    if (form.elements.mine) form.elements.mine.checked = mine;
+    return data.all("prospects").then(function (records) {
+      var found = records.filter(function (p) {
+        return (!words || p.name.toLowerCase().indexOf(words) !== -1 || (digits.length > 3 && (p.phone || "").indexOf(digits) !== -1))
+          && (!stage || p.stage === stage) && (!kecamatan || p.kecamatan_id === kecamatan) && (!mine || p.assigned_to_me);
+      }).sort(function (a, b) { return a.name.localeCompare(b.name, lang) || a.id - b.id; });
+      found.slice(0, LIST_SHOWN).forEach(function (record) {
+        var item = row.content.firstElementChild.cloneNode(true);
+        fill(item, dressed(record, labels));
+        list.appendChild(item);
+      });
+      var count = document.querySelector("[data-ws-list-count]");
+      count.textContent = count.dataset.text.replace("{shown}", new Intl.NumberFormat(lang).format(Math.min(found.length, LIST_SHOWN)))
+        .replace("{n}", new Intl.NumberFormat(lang).format(found.length));
+    });
+  }
+
   function fillShell() {
     var shell = document.querySelector("[data-ws-shell]");
     if (!shell) return Promise.resolve();
     return data.meta(["stage_labels"]).then(function (kept) {
       if (shell.hasAttribute("data-ws-plan")) return fillPlan(shell, kept.stage_labels);
+      if (shell.hasAttribute("data-ws-list")) return fillList(shell, kept.stage_labels);
       var id = shownProspectId();
       return (id === null ? Promise.resolve(null) : data.get("prospects", id)).then(function (record) {
         if (!record) {

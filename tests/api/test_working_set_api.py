@@ -49,7 +49,8 @@ def test_the_working_set_holds_his_open_prospects_and_the_new_ones_of_his_kecama
     assert set(got) == {assigned.id, new_here.id, assigned_elsewhere.id}
     assert got[assigned.id] | {"latitude": None, "longitude": None} == {
         "id": assigned.id, "name": "Siti Aminah", "stage": "contacted", "phone": "+6281234567890", "address": None,
-        "desa": "Kilensari", "place": "Kilensari, Panarukan", "occupation": None, "business_name": None,
+        "desa": "Kilensari", "place": "Kilensari, Panarukan", "kecamatan_id": assigned.kecamatan_id,
+        "occupation": None, "business_name": None,
         "latitude": None, "longitude": None, "next_follow_up": None, "assigned_to_me": True}
     assert got[new_here.id]["assigned_to_me"] is False
     assert "nik" not in got[assigned.id]  # the NIK never leaves for the phone

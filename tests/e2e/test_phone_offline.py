@@ -86,6 +86,18 @@ def test_offline_every_prospect_of_the_day_opens_with_its_own_data_and_sign_out_
         expect(page.locator("[data-ws-text=desa]")).to_have_text(prospect.desa.name)
         expect(page.locator("[data-ws-text=stage_label]")).to_have_text(_label(prospect.stage))
 
+    # The prospect list holds the whole working set, searched on the phone.
+    page.goto("/prospects?mine=1")
+    expect(page.locator("[data-ws-list-count]")).to_contain_text("40")
+    page.locator("form.filters input[name=q]").fill("warga 1")
+    page.locator("form.filters button[type=submit]").click()
+    cards = page.locator("[data-ws-list] .pcard")
+    expect(cards).to_have_count(10)  # Warga 10–19, in name order
+    expect(cards.first).to_contain_text("Warga 10")
+    screenshot(page, f"prospect-list-offline-{db.engine.dialect.name}")
+    cards.nth(1).locator(".pcard-main").click()
+    expect(page.locator("h1")).to_have_text("Warga 11")
+
     visited = [planned[0], planned[5], later[3]]
     for n, prospect in enumerate(visited):
         page.goto(f"/visits/new?prospect={prospect.id}")

@@ -5,7 +5,7 @@ import pytest
 from crm.models import Role
 from tests.factories import make_prospect, make_user, sign_in
 
-SHELLS = ("/prospects/shell", "/visits/new/shell", "/plan/shell")
+SHELLS = ("/prospects/list/shell", "/prospects/shell", "/visits/new/shell", "/plan/shell")
 
 
 def test_sign_out_tells_the_browser_to_clear_what_it_keeps(client, db):
