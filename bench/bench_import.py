@@ -1,11 +1,12 @@
 """How fast a lead list is imported, against a bare bulk insert of the same rows into the same database.
 
-    .venv/bin/python bench/bench_import.py [--rows 100000] [--postgres URL] [--skip-postgres]
+    .venv/bin/python bench/bench_import.py [--rows 100000] [--postgres URL] [--skip-postgres] [--untuned]
 
 Generates a CSV as an agency would send it (semicolons, Indonesian headers, NIKs and phones written in
 the usual ways, desa names with prefixes and misspellings, a few bad and repeated rows), then for each
 database — a fresh SQLite file and a PostgreSQL database (default `bench_sasar`, dropped and rebuilt) —
-1. imports it through the real importer (`crm.leads.intake.import_file`, as `sasar import-leads` does):
+1. imports it through the real importer (`crm.leads.intake.import_file`, as `sasar import-leads` does, in an
+   interpreter tuned for it; with `--untuned` as the web portal does, in a worker left as it is):
    read, map, validate, de-duplicate and save, timed up to and including the commit;
 2. empties the prospect table and times a bare bulk insert of the same rows, already in memory, into the
    same table: SQLAlchemy Core `insert(table)` executemany in chunks of 1,000;
@@ -15,6 +16,7 @@ It prints rows/s for each, the ratios, and the process's peak memory (RSS).
 """
 
 import argparse
+import contextlib
 import csv
 import random
 import resource
@@ -36,7 +38,7 @@ from generate import recreate_database  # noqa: E402
 from crm import create_app  # noqa: E402
 from crm.extensions import db  # noqa: E402
 from crm.leads.bulk import Writer  # noqa: E402
-from crm.leads.importer import CHUNK_ROWS, PROSPECT_COLUMNS, ImportLimits  # noqa: E402
+from crm.leads.importer import CHUNK_ROWS, PROSPECT_COLUMNS, ImportLimits, interpreter_tuned_for_import  # noqa: E402
 from crm.leads.intake import Submission, import_file  # noqa: E402
 from crm.models import BatchSource, ConsentBasis, Prospect, Region, RegionLevel, Sector, Stage  # noqa: E402
 from crm.models.base import utcnow  # noqa: E402
@@ -155,7 +157,7 @@ def _timed(write) -> float:
     return time.perf_counter() - started
 
 
-def bench(label: str, url: str, csv_path: Path, rows: int, workdir: Path) -> None:
+def bench(label: str, url: str, csv_path: Path, rows: int, workdir: Path, untuned: bool = False) -> None:
     recreate_database(url)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "SASAR_IMPORT_MAX_ROWS": rows * 2,
                       "SASAR_IMPORT_MAX_BYTES": 1 << 30})
@@ -169,9 +171,10 @@ def bench(label: str, url: str, csv_path: Path, rows: int, workdir: Path) -> Non
 
         before = peak_mb()
         started, cpu = time.perf_counter(), time.process_time()
-        result = import_file(csv_path, submission=submission, limits=ImportLimits.from_config(app.config),
-                             uploads=Path(app.instance_path) / "uploads")
-        db.session.commit()
+        with contextlib.nullcontext() if untuned else interpreter_tuned_for_import():
+            result = import_file(csv_path, submission=submission, limits=ImportLimits.from_config(app.config),
+                                 uploads=Path(app.instance_path) / "uploads")
+            db.session.commit()
         imported, imported_cpu = time.perf_counter() - started, time.process_time() - cpu
         after = peak_mb()
         summary = result.summary()
@@ -197,6 +200,7 @@ def bench(label: str, url: str, csv_path: Path, rows: int, workdir: Path) -> Non
         own = _timed(same_write_path)
 
     import_rate, bare_rate, own_rate = rows / imported, len(data) / bare, len(data) / own
+    label += " (untuned, as in a web worker)" if untuned else " (tuned, as sasar import-leads)"
     print(f"{label}: import {summary['rows']:,} rows in {imported:.2f} s = {import_rate:,.0f} rows/s "
           f"(Python CPU {imported_cpu:.2f} s; created {summary['created']:,}, duplicates {summary['duplicates']:,}, "
           f"possible duplicates {summary['possible_duplicates']:,}, invalid {summary['invalid']:,}, "
@@ -215,6 +219,8 @@ def main() -> None:
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--only", choices=("sqlite", "postgresql"), help="run one database in this process")
     parser.add_argument("--csv", type=Path, help="the generated list to read (default: generate one)")
+    parser.add_argument("--untuned", action="store_true",
+                        help="import as the web portal does: the interpreter as it is (interpreter_tuned_for_import)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="sasar-bench-") as tmp:
@@ -233,12 +239,12 @@ def main() -> None:
                   "(semicolon CSV, Windows-1252)", flush=True)
         if args.only:
             url = f"sqlite:///{workdir / 'bench.sqlite'}" if args.only == "sqlite" else args.postgres
-            bench(args.only, url, csv_path, args.rows, workdir)
+            bench(args.only, url, csv_path, args.rows, workdir, args.untuned)
             return
         # Each database in a process of its own, so that its peak memory is its own.
         for kind in ("sqlite",) if args.skip_postgres else ("sqlite", "postgresql"):
             command = [sys.executable, __file__, "--only", kind, "--csv", str(csv_path), "--rows", str(args.rows),
-                       "--postgres", args.postgres]
+                       "--postgres", args.postgres, *(["--untuned"] if args.untuned else [])]
             subprocess.run(command, check=True)  # noqa: S603 - this very script, with its own arguments
 
 

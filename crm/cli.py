@@ -18,7 +18,7 @@ from crm.errors import DomainError
 from crm.extensions import db
 from crm.i18n import local_today
 from crm.leads import intake as lead_intake
-from crm.leads.importer import ImportLimits
+from crm.leads.importer import ImportLimits, interpreter_tuned_for_import
 from crm.leads.storage import uploads_dir
 from crm.models import BatchSource, Prospect, Role
 from crm.privacy import backups, retention, subjects
@@ -303,7 +303,8 @@ def import_leads_command(path: Path, agency_code: str, dry_run: bool, sheet: str
     if not path.is_file():
         _fail(f"cannot read {path}: no such file.")
     branch = _branch_or_fail(None)
-    with force_locale("en"):  # the reasons printed here are in the command line's language
+    # This process serves nobody else: the interpreter may be tuned for the import alone.
+    with force_locale("en"), interpreter_tuned_for_import():  # the reasons printed are in the command line's language
         try:
             result = lead_intake.import_file(
                 path, submission=lead_intake.Submission(branch.id, agency.id, None, BatchSource.CLI),

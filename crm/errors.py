@@ -91,10 +91,6 @@ def _wants_problem_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _error_template(status: int) -> str:
-    return f"errors/{status}.html" if status in (403, 404, 500) else "errors/generic.html"
-
-
 def end_transaction(response):
     """Keep the request's work when it succeeded, undo it when the answer is an error."""
     if response.status_code < 400:
@@ -112,7 +108,8 @@ def init_app(app) -> None:
         if _wants_problem_json():
             response = problem_response(error.code, error.name, error.description)
         else:
-            response = make_response(render_template(_error_template(error.code), error=error), error.code)
+            template = f"errors/{error.code}.html" if error.code in (403, 404, 500) else "errors/generic.html"
+            response = make_response(render_template(template, error=error), error.code)
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
             response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
         return response
@@ -121,7 +118,7 @@ def init_app(app) -> None:
     def handle_domain_error(error: DomainError):
         if _wants_problem_json():
             return problem_response(error.status, None, str(error.message), **error.details)
-        return render_template(_error_template(error.status), error=error), error.status
+        return render_template("errors/generic.html", error=error), error.status  # with its own message
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

@@ -8,7 +8,6 @@ de-duplication must remember (the keys and names already seen, a few hundred byt
 
 import gc
 import sys
-import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -358,48 +357,31 @@ def run_pipeline(leads: Iterable[LeadInput] | None = None, *, labels: dict[LeadF
         leads, labels = lead_file.leads, lead_file.labels
     streaming = target.save and overlaps_writes(db.session.connection())
     validator = Validator(PlaceMatcher.for_branch(target.branch_id), labels)
-    with _lookup_connection(streaming) as lookups, _interpreter_tuned_for_imports():
+    with _lookup_connection(streaming) as lookups:
         run = _Run(target, validator, limits, keep_outcomes, all_ids, lookups, streaming)
         return run.run(_checked_chunks(leads, validator, limits))
 
 
-class _InterpreterTunedForImports:
-    """Two process-wide settings for the length of an import (counted, so that overlapping imports give
-    the usual settings back only when the last one ends):
+@contextmanager
+def interpreter_tuned_for_import():
+    """Two process-wide settings that make a long import faster — for a process that runs the import and
+    serves nobody else (`sasar import-leads`, the benchmark), never a web worker, whose other requests
+    they would change too:
 
-    - Python's cycle collector waits. De-duplication keeps a few objects per row for the whole list; the
-      collector would scan them all again and again as they grow (a third of the time of a long list),
-      and an import makes no reference cycles worth collecting on the way.
+    - Python's cycle collector waits. Each chunk's objects outlive two young collections and so count
+      towards full ones, which scan the whole heap: nine of them for 100,000 rows, a third of the CPU.
     - Threads switch every 0.2 ms instead of 5. The writing thread lets go of the GIL each time it sends
-      rows to the database and must then wait for the checking thread to hand it back: at 5 ms a turn
-      the database waits for rows (100,000 rows: 5.9 s on PostgreSQL instead of 4.9; bench/bench_import.py).
+      rows to the database and must then wait for the checking thread to hand it back; at 5 ms a turn
+      the database waits for rows.
+
+    Both are given back at the end, also after an error.
     """
-
-    SWITCH_INTERVAL = 0.0002
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._running = 0
-        self._usual: tuple[bool, float] = (True, sys.getswitchinterval())
-
-    @contextmanager
-    def __call__(self):
-        with self._lock:
-            if self._running == 0:
-                self._usual = (gc.isenabled(), sys.getswitchinterval())
-                gc.disable()
-                sys.setswitchinterval(self.SWITCH_INTERVAL)
-            self._running += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._running -= 1
-                if self._running == 0:
-                    gc_enabled, interval = self._usual
-                    if gc_enabled:
-                        gc.enable()
-                    sys.setswitchinterval(interval)
-
-
-_interpreter_tuned_for_imports = _InterpreterTunedForImports()
+    collecting, interval = gc.isenabled(), sys.getswitchinterval()
+    gc.disable()
+    sys.setswitchinterval(0.0002)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(interval)
+        if collecting:
+            gc.enable()

@@ -2,7 +2,7 @@ import pytest
 from sqlalchemy import select
 
 from crm import audit
-from crm.errors import Conflict, Invalid
+from crm.errors import Conflict, Invalid, NotFound
 from crm.models import AuditEvent, Role, User
 from tests.factories import bearer_for, make_user, sign_in
 
@@ -68,16 +68,18 @@ def test_a_request_s_work_is_kept_only_when_it_answers_without_error(app, client
     assert _audit_actions(db) == (["wrote"] if kept else [])
 
 
-def test_a_domain_error_outside_a_form_undoes_the_work_and_answers_with_its_status(app, client, db, monkeypatch):
+@pytest.mark.parametrize("error", [Conflict, NotFound])
+def test_a_domain_error_outside_a_form_undoes_the_work_and_answers_with_its_status_and_words(
+        app, client, db, monkeypatch, error):
     sign_in(client, make_user(Role.MANAGER))
 
     def writes_then_refuses():
         audit.record("wrote", "edge-test", 1)
-        raise Conflict("edge-test: someone else changed it")
+        raise error("edge-test: someone else changed it")
 
     _replace_view(app, monkeypatch, "main.home", writes_then_refuses)
     response = client.get("/")
-    assert response.status_code == 409
+    assert response.status_code == error.status
     assert "edge-test: someone else changed it" in response.get_data(as_text=True)
     assert _audit_actions(db) == []
 

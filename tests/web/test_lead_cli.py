@@ -1,9 +1,11 @@
 """`flask sasar import-leads`: a JSON summary as the last line; a one-line reason when it cannot read."""
 
+import gc
 import json
 
 from sqlalchemy import func, select
 
+from crm.leads import importer
 from crm.models import LeadBatch, Prospect
 from tests.data import DATA
 
@@ -53,3 +55,17 @@ def test_an_unknown_agency_or_an_unreadable_file_fails_with_one_line(runner, db,
                                                   "incomplete; save it again and upload the new copy."]
     assert "Traceback" not in result.output
     assert db.session.scalar(select(func.count()).select_from(LeadBatch)) == 0
+
+
+def test_the_command_a_process_of_its_own_tunes_the_interpreter_for_the_import(runner, db, monkeypatch):
+    seen = []
+    real_run = importer._Run.run
+
+    def run_and_look(self, chunks):
+        seen.append(gc.isenabled())
+        return real_run(self, chunks)
+
+    monkeypatch.setattr(importer._Run, "run", run_and_look)
+    result = runner.invoke(args=["sasar", "import-leads", str(DATA / "leads_disnakkan.csv"), "--agency", "DISNAKKAN"])
+    assert result.exit_code == 0, result.output
+    assert seen == [False] and gc.isenabled()

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from crm import reference
 from crm.errors import DomainError
-from crm.leads import batches, intake
+from crm.leads import batches, importer, intake
 from crm.leads.importer import ImportLimits, MappingIncomplete, TooManyRows
 from crm.leads.mapping import LeadField
 from crm.leads.reading import Unreadable
@@ -261,15 +261,28 @@ def test_too_many_rows_is_refused_before_anything_is_saved(app, db):
     assert count(db, Prospect) == 0
 
 
-def test_an_import_gives_the_server_process_its_usual_settings_back_even_when_it_fails(app, db):
-    # An import pauses the cycle collector and shortens thread switches for its length; a server left
-    # without a collector after a failed import would grow without end.
-    usual_interval = sys.getswitchinterval()
+def test_an_import_leaves_the_interpreter_of_the_process_it_runs_in_as_it_was(app, db, monkeypatch):
+    # A web worker serves other people's requests while an import runs: their threads and memory must not
+    # change with it (only `sasar import-leads`, a process of its own, tunes the interpreter).
+    seen = []
+    real_run = importer._Run.run
+
+    def run_and_look(self, chunks):
+        seen.append((gc.isenabled(), sys.getswitchinterval()))
+        return real_run(self, chunks)
+
+    monkeypatch.setattr(importer._Run, "run", run_and_look)
+    usual = (gc.isenabled(), sys.getswitchinterval())
     run_import(app, db, CSV_FILE)
-    with pytest.raises(TooManyRows):
+    assert seen == [usual]
+
+
+def test_the_tuned_interpreter_is_given_back_even_when_the_import_fails(app, db):
+    usual = (gc.isenabled(), sys.getswitchinterval())
+    with pytest.raises(TooManyRows), importer.interpreter_tuned_for_import():
+        assert not gc.isenabled() and sys.getswitchinterval() < usual[1]
         run_import(app, db, CSV_FILE, limits=ImportLimits(max_rows=5))
-    assert gc.isenabled()
-    assert sys.getswitchinterval() == usual_interval
+    assert (gc.isenabled(), sys.getswitchinterval()) == usual
 
 
 def test_a_file_over_the_size_cap_is_refused_with_the_size(app, db, tmp_path):
