@@ -20,7 +20,8 @@ MAX_LEADS_PER_CALL = 1000
 class LeadIn(BaseModel):
     reference: str | None = Field(None, max_length=64, description=(
         "The agency's own id for this person. Sending a lead with a reference sent before creates nothing "
-        "and answers with the earlier result."))
+        "and answers with the first result, whatever it was (replayed: true); only a lead refused as invalid "
+        "and sent again with other values is checked again, as a correction."))
     name: str | None = Field(None, max_length=500)
     nik: str | None = Field(None, max_length=64, description="16 digits; spaces, dots and dashes are ignored")
     phone: str | None = Field(None, max_length=64, description="Indonesian, in any usual writing: 0812…, +62 812…")
@@ -51,16 +52,19 @@ class LeadResult(BaseModel):
     duplicate_of_index: int | None = Field(None, description="duplicate of an earlier lead in this list")
     matched_on: Literal["nik", "phone", "reference", "name"] | None = None
     candidate_id: int | None = Field(None, description="possible_duplicate: the prospect with a very similar name")
-    replayed: bool = Field(False, description="True when the reference was sent before: nothing new was created")
+    replayed: bool = Field(False, description=(
+        "True when the reference was sent before: this is the first outcome, and nothing new was created"))
     reasons: list[LeadReason] = Field(default_factory=list)
 
 
 class LeadsOut(BaseModel):
     batch: int | None = Field(description="The lead list recorded for this call (null when nothing was new)")
-    created: int
+    created: int = Field(description="New prospects made by this call (possible duplicates included)")
     duplicates: int
     possible_duplicates: int
     invalid: int
+    replayed: int = Field(description=(
+        "Leads whose reference was sent before: answered with their first outcome, not counted above"))
     results: list[LeadResult]
 
 
@@ -89,6 +93,6 @@ def post_leads():
                               limits=ImportLimits.from_config(current_app.config))
     return jsonify(LeadsOut(
         batch=result.batch_id, created=result.created, duplicates=result.duplicates,
-        possible_duplicates=result.possible_duplicates, invalid=result.invalid,
+        possible_duplicates=result.possible_duplicates, invalid=result.invalid, replayed=result.replayed,
         results=[_result(outcome) for outcome in sorted(result.outcomes, key=lambda outcome: outcome.row)],
     ).model_dump(mode="json"))

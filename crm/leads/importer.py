@@ -108,6 +108,7 @@ class ImportResult:
     possible_duplicates: int = 0
     invalid: int = 0
     unresolved_places: int = 0
+    replayed: int = 0  # leads whose reference was sent before, answered with their first outcome (not counted above)
     outcomes: list[RowOutcome] = field(default_factory=list)
 
     def summary(self) -> dict:
@@ -141,7 +142,8 @@ def _detail(verdict: Verdict) -> dict | None:
 
 
 LISTING_COLUMNS = ("prospect_id", "agency_id", "lead_batch_id", "row_number", "listed_at")
-LEAD_ROW_COLUMNS = ("batch_id", "row_number", "status", "cells", "reasons", "detail", "prospect_id", "candidate_id")
+LEAD_ROW_COLUMNS = ("batch_id", "row_number", "status", "cells", "reasons", "detail", "prospect_id", "candidate_id",
+                    "reference")
 
 
 class _Run:
@@ -214,6 +216,7 @@ class _Run:
                     "detail": _detail(verdict),
                     "prospect_id": None if possible else verdict.prospect_id,  # a new one's id comes at the end
                     "candidate_id": verdict.prospect_id if possible else None,
+                    "reference": lead.reference,
                 }
                 if possible and save:
                     self.kept_waiting.append(kept)

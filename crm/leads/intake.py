@@ -6,7 +6,7 @@
 - leads sent as JSON by an agency's own system (the API), idempotent on the agency's reference.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
@@ -16,13 +16,20 @@ from crm import audit
 from crm.errors import Conflict
 from crm.extensions import db
 from crm.leads.dedup import RowStatus
-from crm.leads.importer import ImportLimits, ImportResult, ImportTarget, MappingIncomplete, run_pipeline
+from crm.leads.importer import (
+    ImportLimits,
+    ImportResult,
+    ImportTarget,
+    MappingIncomplete,
+    RowOutcome,
+    run_pipeline,
+)
 from crm.leads.lists import LeadFile, mapping_problem, open_lead_file
 from crm.leads.mapping import LeadField, mapping_from_names, mapping_names, remember_mapping, remembered_mapping
 from crm.leads.reading import cell_text
 from crm.leads.storage import StoredFile, store_path, stored_path, too_large
-from crm.leads.validation import LeadInput, is_blank
-from crm.models import BatchSource, BatchStatus, LeadBatch, LeadRow, LeadRowStatus, User
+from crm.leads.validation import LeadInput, is_blank, problem_from_dict
+from crm.models import BatchSource, BatchStatus, LeadBatch, LeadRow, LeadRowStatus, Prospect, User
 from crm.models.base import utcnow
 
 SAMPLE_ROWS = 3
@@ -235,38 +242,70 @@ def import_api_leads(items: list[dict[LeadField, str | None]], *, submission: Su
                      limits: ImportLimits) -> ImportResult:
     """Leads sent by an agency's system; every item gets an outcome. The caller commits.
 
-    An item whose reference the agency sent before answers with that earlier result (`replayed`)
-    and creates nothing; a call made only of such items leaves no batch behind.
+    Idempotent on the agency's reference, whatever the first outcome was: a lead whose reference was sent
+    before is answered with that first outcome (`replayed`), creates nothing and is counted apart
+    (`result.replayed`); a call made only of such leads records no batch. One exception: a lead first
+    refused as invalid and now sent with different values is a correction, and is checked again.
     """
-    batch = _new_batch(submission, None, BatchStatus.COMMITTED)
-    batch.header = batch.column_mapping = [lead_field.value for lead_field in API_FIELDS]
     leads = [LeadInput(index, {lead_field.value: value for lead_field, value in item.items()
                                if value is not None and not is_blank(value)},
                        [item.get(lead_field) or "" for lead_field in API_FIELDS])
              for index, item in enumerate(items, start=1)]
+    earlier = _earlier_outcomes(submission.agency_id, leads)
+    replays = [replace(earlier[_reference(lead)], row=lead.row) for lead in leads if _reference(lead) in earlier]
+    fresh = [lead for lead in leads if _reference(lead) not in earlier]
+    if not fresh:
+        return ImportResult(replayed=len(replays), outcomes=replays)
+    batch = _new_batch(submission, None, BatchStatus.COMMITTED)
+    batch.header = batch.column_mapping = [lead_field.value for lead_field in API_FIELDS]
     target = ImportTarget(submission.branch_id, submission.agency_id, batch.id, save=True)
-    result = run_pipeline(leads, labels={lead_field: lead_field.value for lead_field in LeadField}, target=target,
+    result = run_pipeline(fresh, labels={lead_field: lead_field.value for lead_field in LeadField}, target=target,
                           limits=limits, keep_outcomes=None, all_ids=True)
-    _mark_replays(result)
-    if result.outcomes and all(outcome.replayed for outcome in result.outcomes):
-        db.session.execute(delete(LeadRow).where(LeadRow.batch_id == batch.id))
-        db.session.delete(batch)
-        result.batch_id = None
-        return result
     _record(batch, result)
     batch.committed_at = utcnow()
     _audit_saved(batch, result)
+    result.replayed, result.outcomes = len(replays), result.outcomes + replays
     return result
 
 
-def _mark_replays(result: ImportResult) -> None:
-    replays = [outcome for outcome in result.outcomes if outcome.status is RowStatus.DUPLICATE
-               and outcome.matched_on == "reference" and outcome.prospect_id and outcome.earlier_row is None]
-    if not replays:
-        return
-    flagged = set(db.session.scalars(select(LeadRow.prospect_id).where(
-        LeadRow.status == LeadRowStatus.POSSIBLE_DUPLICATE,
-        LeadRow.prospect_id.in_([outcome.prospect_id for outcome in replays]))))
-    for outcome in replays:
-        outcome.replayed = True
-        outcome.status = RowStatus.POSSIBLE_DUPLICATE if outcome.prospect_id in flagged else RowStatus.CREATED
+def _reference(lead: LeadInput) -> str | None:
+    value = lead.values.get(LeadField.REFERENCE.value)
+    return str(value).strip() or None if value is not None else None
+
+
+def _earlier_outcomes(agency_id: int, leads: list[LeadInput]) -> dict[str, RowOutcome]:
+    """The first outcome of each reference the agency sent before, as an outcome replayed."""
+    references = {reference for lead in leads if (reference := _reference(lead))}
+    if not references:
+        return {}
+    found: dict[str, RowOutcome] = {}
+    refused_cells: dict[str, list] = {}
+    kept = db.session.scalars(
+        select(LeadRow).join(LeadBatch, LeadRow.batch_id == LeadBatch.id)
+        .where(LeadBatch.agency_id == agency_id, LeadBatch.status == BatchStatus.COMMITTED,
+               LeadRow.reference.in_(references)).order_by(LeadRow.id))
+    for row in kept:  # the latest row of a reference counts (an invalid lead may have been sent twice)
+        detail = row.detail or {}
+        if row.status is LeadRowStatus.INVALID:
+            found[row.reference] = RowOutcome(0, RowStatus.INVALID, [problem_from_dict(reason)
+                                                                     for reason in row.reasons or []],
+                                              reference=row.reference, replayed=True)
+            refused_cells[row.reference] = list(row.cells or [])
+        elif row.status is LeadRowStatus.DUPLICATE:
+            found[row.reference] = RowOutcome(0, RowStatus.DUPLICATE, prospect_id=row.prospect_id,
+                                              matched_on=detail.get("matched_on"), reference=row.reference,
+                                              replayed=True)
+        else:
+            found[row.reference] = RowOutcome(0, RowStatus.POSSIBLE_DUPLICATE, prospect_id=row.prospect_id,
+                                              candidate_id=row.candidate_id, matched_on="name",
+                                              candidate_name=detail.get("candidate_name"),
+                                              reference=row.reference, replayed=True)
+    for prospect_id, reference in db.session.execute(select(Prospect.id, Prospect.source_reference).where(
+            Prospect.source_agency_id == agency_id, Prospect.source_reference.in_(references))):
+        if found.get(reference) is None or found[reference].prospect_id != prospect_id:
+            found[reference] = RowOutcome(0, RowStatus.CREATED, prospect_id=prospect_id, reference=reference,
+                                          replayed=True)
+    # An invalid lead sent again with other values is a correction, not a replay.
+    sent = {_reference(lead): [cell_text(cell) for cell in lead.cells] for lead in leads}
+    return {reference: outcome for reference, outcome in found.items()
+            if outcome.status is not RowStatus.INVALID or refused_cells[reference] == sent.get(reference)}

@@ -99,6 +99,7 @@ class LeadRow(db.Model):
     detail: Mapped[dict | None] = mapped_column(JSON)
     prospect_id: Mapped[int | None] = mapped_column(ForeignKey("prospect.id", ondelete="SET NULL"), index=True)
     candidate_id: Mapped[int | None] = mapped_column(ForeignKey("prospect.id", ondelete="SET NULL"), index=True)
+    reference: Mapped[str | None] = mapped_column(String(64), index=True)  # the agency's, when the row had one
 
     batch: Mapped[LeadBatch] = relationship()
     prospect = relationship("Prospect", foreign_keys=[prospect_id])

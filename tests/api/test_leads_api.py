@@ -55,6 +55,60 @@ def test_sending_the_same_references_again_creates_nothing_and_answers_the_same(
         ("possible_duplicate", first["results"][3]["prospect_id"], True)]
 
 
+def batches(db) -> int:
+    return db.session.scalar(select(func.count()).select_from(LeadBatch))
+
+
+def test_a_replay_answers_every_first_outcome_creates_no_batch_and_is_counted_apart(client, db, headers):
+    first = client.post("/api/v1/leads", json=LEADS, headers=headers).json
+    before = (batches(db), db.session.scalar(select(func.count()).select_from(Prospect)))
+    again = client.post("/api/v1/leads", json=LEADS, headers=headers).json
+    assert (batches(db), db.session.scalar(select(func.count()).select_from(Prospect))) == before
+    assert again["batch"] is None
+    assert (again["created"], again["duplicates"], again["possible_duplicates"], again["invalid"],
+            again["replayed"]) == (0, 0, 0, 0, 5)
+    assert [r["status"] for r in again["results"]] == [r["status"] for r in first["results"]] == [
+        "created", "invalid", "duplicate", "possible_duplicate", "invalid"]
+    assert all(r["replayed"] for r in again["results"]) and not any(r["replayed"] for r in first["results"])
+    assert [r["index"] for r in again["results"]] == [0, 1, 2, 3, 4]
+    assert again["results"][0]["prospect_id"] == first["results"][0]["prospect_id"]
+    assert again["results"][3]["candidate_id"] == first["results"][3]["candidate_id"]
+    assert again["results"][2]["matched_on"] == "nik"
+    assert [(r["field"], r["code"]) for r in again["results"][1]["reasons"]] == [("nik", "nik_length")]
+
+
+def test_a_lead_first_answered_duplicate_sent_again_leaves_no_new_batch(client, db, headers):
+    known = {"reference": "KPM-100", "name": "Rukmini", "nik": "3512074405700001"}
+    client.post("/api/v1/leads", json=[{**known, "reference": "KPM-099"}], headers=headers)
+    first = client.post("/api/v1/leads", json=[known], headers=headers).json
+    assert first["results"][0]["status"] == "duplicate" and first["batch"] is not None
+    count = batches(db)
+    for _ in range(2):
+        again = client.post("/api/v1/leads", json=[known], headers=headers).json
+        assert (again["batch"], again["replayed"], again["duplicates"]) == (None, 1, 0)
+        assert (again["results"][0]["status"], again["results"][0]["replayed"]) == ("duplicate", True)
+        assert again["results"][0]["prospect_id"] == first["results"][0]["prospect_id"]
+    assert batches(db) == count
+
+
+def test_a_replay_beside_a_new_lead_counts_each_apart(client, db, headers):
+    client.post("/api/v1/leads", json=LEADS[:1], headers=headers)
+    new = {"reference": "KPM-200", "name": "Halimah", "nik": "3512084808800005"}
+    body = client.post("/api/v1/leads", json=[new, LEADS[0]], headers=headers).json
+    assert (body["created"], body["replayed"]) == (1, 1) and body["batch"] is not None
+    assert [(r["status"], r["replayed"]) for r in body["results"]] == [("created", False), ("created", True)]
+    assert db.session.get(LeadBatch, body["batch"]).created_count == 1
+
+
+def test_an_invalid_lead_sent_again_corrected_is_checked_again(client, db, headers):
+    refused = client.post("/api/v1/leads", json=[LEADS[1]], headers=headers).json
+    assert refused["results"][0]["status"] == "invalid"
+    corrected = client.post("/api/v1/leads", json=[{**LEADS[1], "nik": "3512074606750002"}], headers=headers).json
+    assert (corrected["results"][0]["status"], corrected["results"][0]["replayed"]) == ("created", False)
+    replay = client.post("/api/v1/leads", json=[LEADS[1]], headers=headers).json  # the old values once more
+    assert (replay["results"][0]["status"], replay["results"][0]["replayed"]) == ("created", True)
+
+
 @pytest.mark.parametrize("body", [{"name": "not a list"}, [], [{"name": 5}], "text"])
 def test_a_bad_body_is_a_problem_document(client, db, headers, body):
     response = client.post("/api/v1/leads", json=body, headers=headers)
