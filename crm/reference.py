@@ -21,6 +21,7 @@ from crm.models import (
     Agency,
     Branch,
     ContributionRate,
+    MessageTemplate,
     Payer,
     Programme,
     RateKind,
@@ -178,9 +179,29 @@ def _load_rates() -> None:
                 payer_excluded=rate.payer_excluded, note=rate.note))
 
 
+# The WhatsApp messages a branch starts with (crm/visits/contacts.py fills the placeholders); admins change them.
+DEFAULT_MESSAGE_TEMPLATES = (
+    ("Kabar kunjungan",
+     "Assalamualaikum Bapak/Ibu {nama}, saya {petugas} dari BPJS Ketenagakerjaan Cabang {cabang}. "
+     "Saya berencana berkunjung pada {hari} untuk menjelaskan perlindungan jaminan sosial bagi pekerja "
+     "mandiri. Apakah Bapak/Ibu ada di rumah? Terima kasih."),
+    ("Perkenalan",
+     "Selamat siang Bapak/Ibu {nama}, saya {petugas}, petugas BPJS Ketenagakerjaan Cabang {cabang}. "
+     "Boleh saya menelepon sebentar untuk menjelaskan perlindungan bagi pekerja mandiri?"),
+)
+
+
+def _load_message_templates(branch: Branch) -> None:
+    if db.session.scalar(select(MessageTemplate.id).where(MessageTemplate.branch_id == branch.id).limit(1)):
+        return
+    for title, body in DEFAULT_MESSAGE_TEMPLATES:
+        db.session.add(MessageTemplate(branch=branch, title=title, body=body))
+
+
 def load_reference_data() -> None:
     branches = _load_branches()
     _load_kabupaten(SITUBONDO, branches[SITUBONDO.branch_code])
+    _load_message_templates(branches[SITUBONDO.branch_code])
     _load_agencies()
     _load_rates()
     db.session.commit()

@@ -3,7 +3,8 @@ the reasons people decline. One aggregate query per breakdown, however many rows
 
 Prospect columns count the cohort of crm/dashboard/funnel.py (leads that arrived in the period, by the
 stage they are in now), so each breakdown's rows add up to the funnel. Visit columns count the visits
-made in the period (crm/dashboard/filters.py).
+made in the period (crm/dashboard/filters.py); the officer's calls and WhatsApp messages (contact attempts)
+are counted apart from them.
 """
 
 from dataclasses import dataclass, field
@@ -13,7 +14,19 @@ from sqlalchemy import Select, func, literal_column, select, union_all
 
 from crm.dashboard.filters import DashboardFilter
 from crm.extensions import db
-from crm.models import DeclineReason, EventSignup, Outcome, Prospect, Role, Sector, SignupStatus, Stage, User, Visit
+from crm.models import (
+    ContactAttempt,
+    DeclineReason,
+    EventSignup,
+    Outcome,
+    Prospect,
+    Role,
+    Sector,
+    SignupStatus,
+    Stage,
+    User,
+    Visit,
+)
 from crm.prospects.listing import ProspectFilter, filter_clauses
 from crm.prospects.stages import EXITS, OPEN_STAGES
 
@@ -69,6 +82,7 @@ class OfficerRow:
     visits: int  # visits the officer made in the period
     flagged: int
     visits_per_week: float | None
+    contacts: int = 0  # calls and WhatsApp messages logged in the period, apart from visits
 
 
 @dataclass(frozen=True)
@@ -134,46 +148,62 @@ def weeks_in(flt: DashboardFilter, today: date) -> float | None:
     return days / 7 if days > 0 else None
 
 
+def _made_in_period(model, at, user: User, flt: DashboardFilter, tz: tzinfo, columns) -> Select:
+    start, end = flt.bounds(tz)
+    query = select(*columns).select_from(model).where(at >= start, at < end)
+    if flt.officer_id is not None:
+        query = query.where(model.officer_id == flt.officer_id)
+    narrowing = flt.visit_prospect_filter()
+    if user.role is not Role.ADMIN or narrowing != ProspectFilter():
+        query = query.join(Prospect, Prospect.id == model.prospect_id).where(*filter_clauses(user, narrowing))
+    return query
+
+
 def visits_in_period(user: User, flt: DashboardFilter, tz: tzinfo, *columns) -> Select:
     """SELECT `columns` over the visits made in the period, to prospects the user may see that match the
     narrowing; with an officer chosen, the visits that officer made. An admin with nothing narrowing the
     prospects counts every visit: the prospects are then not read at all."""
-    start, end = flt.bounds(tz)
-    query = select(*columns).select_from(Visit).where(Visit.visited_at >= start, Visit.visited_at < end)
-    if flt.officer_id is not None:
-        query = query.where(Visit.officer_id == flt.officer_id)
-    narrowing = flt.visit_prospect_filter()
-    if user.role is not Role.ADMIN or narrowing != ProspectFilter():
-        query = query.join(Prospect, Prospect.id == Visit.prospect_id).where(*filter_clauses(user, narrowing))
-    return query
+    return _made_in_period(Visit, Visit.visited_at, user, flt, tz, columns)
+
+
+def contacts_in_period(user: User, flt: DashboardFilter, tz: tzinfo, *columns) -> Select:
+    """The same over the contact attempts (calls, WhatsApp messages) logged in the period."""
+    return _made_in_period(ContactAttempt, ContactAttempt.contacted_at, user, flt, tz, columns)
 
 
 def by_officer(user: User, flt: DashboardFilter, tz: tzinfo, today: date, none_label: str) -> list[OfficerRow]:
-    """Each officer's assigned leads of the cohort and conversions, beside the visits they made in the period
-    and how many were flagged: both halves in one statement (UNION ALL)."""
+    """Each officer's assigned leads of the cohort and conversions, beside the visits they made in the period,
+    how many were flagged, and their calls and messages: the three halves in one statement (UNION ALL)."""
     no_stages = [literal_column("0")] * len(Stage)
-    prospects = (select(Prospect.assigned_officer_id, literal_column("1"), *stage_columns(), literal_column("0"),
-                        literal_column("0"))
+    zero = literal_column("0")
+    prospects = (select(Prospect.assigned_officer_id, literal_column("1"), *stage_columns(), zero, zero, zero)
                  .where(*filter_clauses(user, flt.prospect_filter(tz)))
                  .group_by(Prospect.assigned_officer_id))
-    visits = visits_in_period(user, flt, tz, Visit.officer_id, literal_column("0"), *no_stages, func.count(),
-                              func.count().filter(Visit.flagged)).group_by(Visit.officer_id)
+    visits = visits_in_period(user, flt, tz, Visit.officer_id, zero, *no_stages, func.count(),
+                              func.count().filter(Visit.flagged), zero).group_by(Visit.officer_id)
+    attempts = contacts_in_period(user, flt, tz, ContactAttempt.officer_id, literal_column("2"), *no_stages, zero,
+                                  zero, func.count()).group_by(ContactAttempt.officer_id)
     stages: dict = {}
     made: dict = {}
-    for officer_id, is_prospects, *counts, visit_count, flagged in db.session.execute(union_all(prospects, visits)):
-        if is_prospects:
+    contacted: dict = {}
+    for officer_id, part, *counts, visit_count, flagged, contact_count in db.session.execute(
+            union_all(prospects, visits, attempts)):
+        if part == 1:
             stages[officer_id] = _mix(counts)
+        elif part == 2:
+            contacted[officer_id] = int(contact_count)
         else:
             made[officer_id] = (int(visit_count), int(flagged))
-    ids = [key for key in {*stages, *made} if key is not None]
+    keys = {*stages, *made, *contacted}
+    ids = [key for key in keys if key is not None]
     names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
     weeks = weeks_in(flt, today)
     rows = []
-    for key in {*stages, *made}:
+    for key in keys:
         visit_count, flagged = made.get(key, (0, 0))
         rows.append(OfficerRow(key, none_label if key is None else names.get(key, f"#{key}"),
                                stages.get(key, StageMix()), visit_count, flagged,
-                               visit_count / weeks if weeks else None))
+                               visit_count / weeks if weeks else None, contacted.get(key, 0)))
     return sorted(rows, key=lambda row: (row.key is None, -row.visits, -row.mix.leads, row.label))
 
 

@@ -146,12 +146,12 @@ def officer_table(q: DashboardQuery) -> Table:
         links = {} if row.key is None else {"leads": {"officer": str(row.key)},
                                             "registered": {"officer": str(row.key), "stage": "registered"}}
         out.append(Row((row.label, row.mix.leads, row.mix.registered, row.mix.conversion, row.visits,
-                        row.visits_per_week, row.flagged), links, key=_key(row.key)))
+                        row.visits_per_week, row.flagged, row.contacts), links, key=_key(row.key)))
     return Table("officer", _l("By officer"), (
         Column("officer", _l("Officer"), TEXT), Column("leads", _l("Leads assigned")),
         Column("registered", _l("Registered")), Column("conversion", _l("Conversion"), RATE),
         Column("visits", _l("Visits")), Column("per_week", _l("Visits per week"), DECIMAL),
-        Column("flagged", _l("Flagged visits")),
+        Column("flagged", _l("Flagged visits")), Column("contacts", _l("Calls and messages")),
     ), tuple(out))
 
 

@@ -25,6 +25,7 @@ from crm.leads.reading import WORKBOOK_FORMATS
 from crm.leads.validation import problem_from_dict
 from crm.models import (
     BatchStatus,
+    ContactAttempt,
     LeadBatch,
     LeadRow,
     LeadRowStatus,
@@ -164,16 +165,17 @@ def batch_leads(batch: LeadBatch, page: int = 1) -> tuple[list[ShownLead], int]:
 @dataclass(frozen=True)
 class WithdrawResult:
     removed: int
-    kept: int  # prospects already visited or registered: they stay, still listed under the batch
+    kept: int  # prospects already called, messaged, visited or registered: they stay, listed under the batch
 
 
 def _worked():
-    return exists().where(Visit.prospect_id == Prospect.id) | exists().where(Registration.prospect_id == Prospect.id)
+    return (exists().where(Visit.prospect_id == Prospect.id) | exists().where(Registration.prospect_id == Prospect.id)
+            | exists().where(ContactAttempt.prospect_id == Prospect.id))
 
 
 def withdraw(batch: LeadBatch, user: User) -> WithdrawResult:
-    """Undo a batch: remove the prospects it created that nobody has visited or registered, and the notes
-    it left on prospects other agencies had listed. The rest stay. The caller commits."""
+    """Undo a batch: remove the prospects it created that nobody has called, messaged, visited or registered,
+    and the notes it left on prospects other agencies had listed. The rest stay. The caller commits."""
     if batch.status is not BatchStatus.COMMITTED:
         raise Conflict(_l("Only a saved list can be withdrawn."))
     untouched = select(Prospect.id).where(Prospect.lead_batch_id == batch.id, ~_worked())

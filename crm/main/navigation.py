@@ -28,6 +28,7 @@ NAV_ITEMS = (
     NavItem("registrations.progress", _l("Target"), "target"),
     NavItem("registrations.reconcile", _l("Reconciliation"), "sync"),
     NavItem("registrations.rate_list", _l("Rates"), "rupiah"),
+    NavItem("visits.message_templates", _l("WhatsApp messages"), "chat"),
     NavItem("auth.users", _l("Users"), "users"),
     NavItem("privacy.subject_request", _l("Personal data"), "shield"),
     NavItem("audit.index", _l("Audit trail"), "history"),

@@ -1,6 +1,7 @@
 """Every model, importable from one place."""
 
 from crm.models.audit import AuditEvent
+from crm.models.contact import ContactAttempt, ContactChannel, ContactOutcome, MessageTemplate
 from crm.models.event import Event, EventKind, EventSignup, SignupSource, SignupStatus, event_officer
 from crm.models.lead_batch import (
     AgencyColumnMapping,
@@ -29,6 +30,7 @@ from crm.models.visit import DeclineReason, Outcome, PositionSource, Visit
 
 __all__ = [
     "AgencyColumnMapping", "LeadRow", "LeadRowStatus", "ProspectListing",
+    "ContactAttempt", "ContactChannel", "ContactOutcome", "MessageTemplate",
     "Agency", "ApiToken", "ConsentBasis", "AuditEvent", "BatchSource", "BatchStatus", "Branch", "ContributionRate",
     "DeclineReason", "LeadBatch", "Outcome", "ParticipantStatus", "Payer", "PositionSource", "Programme", "Prospect",
     "RateKind", "ReconciliationRun", "Region", "RegionLevel", "Registration", "RegistrationOrigin", "Role",

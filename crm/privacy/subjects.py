@@ -14,6 +14,7 @@ from crm import audit
 from crm.extensions import db
 from crm.models import (
     AuditEvent,
+    ContactAttempt,
     LeadRow,
     Prospect,
     ProspectListing,
@@ -57,6 +58,7 @@ PROSPECT_COLUMNS = ("id", "name", "nik", "phone", "address", "place_as_given", "
                     "anonymised_at")
 VISIT_COLUMNS = ("client_uuid", "visited_at", "outcome", "decline_reason", "notes", "next_follow_up", "latitude",
                  "longitude", "accuracy_m", "distance_m", "flagged", "flag_reason")
+CONTACT_COLUMNS = ("contacted_at", "channel", "outcome", "decline_reason")
 REGISTRATION_COLUMNS = ("kpj", "registered_on", "jkk", "jkm", "jht", "declared_income", "monthly_contribution",
                         "payer", "sponsor_name", "status", "status_changed_on")
 
@@ -66,6 +68,8 @@ def export_subject(nik: str) -> dict:
     people = []
     for prospect in prospects_with_nik(nik):
         visits = db.session.scalars(select(Visit).where(Visit.prospect_id == prospect.id).order_by(Visit.visited_at))
+        contacts = db.session.scalars(select(ContactAttempt).where(ContactAttempt.prospect_id == prospect.id)
+                                      .order_by(ContactAttempt.contacted_at))
         registration = db.session.scalar(select(Registration).where(Registration.prospect_id == prospect.id))
         listings = db.session.scalars(select(ProspectListing).where(ProspectListing.prospect_id == prospect.id))
         rows = db.session.scalars(select(LeadRow).where(or_(LeadRow.prospect_id == prospect.id,
@@ -78,6 +82,7 @@ def export_subject(nik: str) -> dict:
                          "consent_agency": prospect.consent_agency.code if prospect.consent_agency else None,
                          "assigned_officer": prospect.assigned_officer.name if prospect.assigned_officer else None},
             "visits": [{**_row(v, VISIT_COLUMNS), "officer": v.officer.name} for v in visits],
+            "contacts": [{**_row(c, CONTACT_COLUMNS), "officer": c.officer.name} for c in contacts],
             "registration": _row(registration, REGISTRATION_COLUMNS) if registration else None,
             "also_listed_by": [{"agency": item.agency.code, "listed_at": _value(item.listed_at)} for item in listings],
             "lead_rows": [{"batch": row.batch_id, "row_number": row.row_number, "status": row.status.value,

@@ -8,7 +8,7 @@ participant is worked through their registration, not by moving the prospect bac
 from flask_babel import lazy_gettext as _l
 
 from crm.errors import Invalid
-from crm.models import Outcome, Prospect, Stage
+from crm.models import ContactOutcome, Outcome, Prospect, Stage
 from crm.models.base import utcnow
 
 ROAD = (Stage.NEW, Stage.CONTACTED, Stage.VISITED, Stage.INTERESTED, Stage.REGISTERED)
@@ -72,3 +72,12 @@ def stage_after_visit(current: Stage, outcome: Outcome) -> Stage:
     if current in ROAD and wanted in ROAD and ROAD.index(wanted) < ROAD.index(current):
         return current
     return wanted if can_move(current, wanted) else current
+
+
+def stage_after_contact(current: Stage, outcome: ContactOutcome) -> Stage:
+    """Where a call or WhatsApp message leaves a prospect now at `current`: one that reached the person moves
+    a new lead to contacted; nothing else moves. Not a visit: interest or refusal on the phone is recorded
+    with the attempt, and the visit decides the stage after contacted."""
+    if current is Stage.NEW and outcome.reached:
+        return Stage.CONTACTED
+    return current

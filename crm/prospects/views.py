@@ -4,7 +4,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from crm import reference
 from crm.auth.access import allow
@@ -12,7 +11,7 @@ from crm.dashboard import filters
 from crm.errors import shown_on_page
 from crm.extensions import db
 from crm.i18n import local_timezone, local_today, number
-from crm.models import Prospect, Region, Role, Stage, User, Visit
+from crm.models import Prospect, Region, Role, Stage, User
 from crm.people.nik import mask_nik
 from crm.people.phone import mask_phone
 from crm.privacy import subjects
@@ -20,7 +19,16 @@ from crm.prospects import assignment, scope
 from crm.prospects.listing import ProspectFilter, day_bounds, find_prospects
 from crm.prospects.stages import ROAD, STAGE_LABELS
 from crm.registrations.registering import registration_of
-from crm.visits.forms import DECLINE_LABELS, OUTCOME_LABELS, ReassignForm, flag_text
+from crm.visits import contacts
+from crm.visits.forms import (
+    CHANNEL_LABELS,
+    CONTACT_OUTCOME_LABELS,
+    DECLINE_LABELS,
+    OUTCOME_LABELS,
+    ContactForm,
+    ReassignForm,
+    flag_text,
+)
 
 bp = Blueprint("prospects", __name__)
 WORKERS = (Role.ADMIN, Role.MANAGER, Role.OFFICER)
@@ -32,9 +40,7 @@ bp.add_app_template_filter(mask_nik, "mask_nik")
 bp.add_app_template_filter(mask_phone, "mask_phone")
 
 
-@bp.app_template_filter("whatsapp_url")
-def whatsapp_url(e164_phone: str) -> str:
-    return "https://wa.me/" + e164_phone.lstrip("+")
+bp.add_app_template_filter(contacts.whatsapp_link, "whatsapp_url")
 
 
 def _visible_or_404(prospect_id: int) -> Prospect:
@@ -85,15 +91,17 @@ def index():
 
 @bp.get("/prospects/<int:prospect_id>")
 @allow(*WORKERS)
-def detail(prospect_id: int, revealed: tuple[str, ...] = ()):
+def detail(prospect_id: int, revealed: tuple[str, ...] = (), contact_form: ContactForm | None = None):
     prospect = _visible_or_404(prospect_id)
-    visits = db.session.scalars(select(Visit).where(Visit.prospect_id == prospect.id)
-                                .options(selectinload(Visit.officer)).order_by(Visit.visited_at.desc())).all()
     officers = assignment.officers_of(current_user) if current_user.role in MANAGERS else []
-    return render_template("prospects/detail.html", prospect=prospect, visits=visits, officers=officers,
-                           registration=registration_of(prospect),
+    can_work = scope.can_work(current_user, prospect)
+    return render_template("prospects/detail.html", prospect=prospect, history=contacts.history_of(prospect),
+                           officers=officers, registration=registration_of(prospect),
                            outcome_labels=OUTCOME_LABELS, decline_labels=DECLINE_LABELS, flag_text=flag_text,
-                           stage_labels=STAGE_LABELS, can_work=scope.can_work(current_user, prospect),
+                           channel_labels=CHANNEL_LABELS, contact_outcome_labels=CONTACT_OUTCOME_LABELS,
+                           stage_labels=STAGE_LABELS, can_work=can_work,
+                           messages=contacts.messages_for(current_user, prospect, local_today()) if can_work else [],
+                           contact_form=contact_form or ContactForm(formdata=None),
                            revealed=revealed, phone_in_full=current_user.role is Role.OFFICER)
 
 
@@ -111,9 +119,25 @@ def index_shell():
 def detail_shell():
     """The prospect page for no prospect yet: the phone stores it and, offline, fills it from its working set
     with the prospect its address names."""
-    return render_template("prospects/detail.html", prospect=Prospect(name="", stage=Stage.NEW), visits=[],
+    return render_template("prospects/detail.html", prospect=Prospect(name="", stage=Stage.NEW), history=[],
                            officers=[], registration=None, can_work=True, revealed=(), phone_in_full=True,
                            offline_shell=True)
+
+
+@bp.post("/prospects/<int:prospect_id>/contacts")
+@allow(*WORKERS)
+def log_contact(prospect_id: int):
+    """A call or WhatsApp message just made, logged with its outcome (not a visit)."""
+    prospect = _visible_or_404(prospect_id)
+    form = ContactForm()
+    if form.validate_on_submit():
+        with shown_on_page(form):
+            recorded = contacts.record_contact(current_user, form.report(prospect.id), ip=request.remote_addr)
+            flash(_("Contact logged: %(outcome)s. Stage: %(stage)s.",
+                    outcome=CONTACT_OUTCOME_LABELS[recorded.attempt.outcome],
+                    stage=STAGE_LABELS[recorded.stage_after]), "success")
+            return redirect(url_for("prospects.detail", prospect_id=prospect.id))
+    return detail(prospect_id, contact_form=form), 422
 
 
 @bp.post("/prospects/<int:prospect_id>/reveal")

@@ -3,12 +3,22 @@ import uuid
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, FloatField, HiddenField, RadioField, SelectField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from crm.errors import Invalid
 from crm.i18n import number
-from crm.models import DeclineReason, Outcome, PositionSource, Visit
+from crm.models import ContactChannel, ContactOutcome, DeclineReason, Outcome, PositionSource, Visit
+from crm.visits.contacts import ContactReport, TemplateDetails
 from crm.visits.recording import VisitReport
 
 OUTCOME_LABELS = {
@@ -25,6 +35,13 @@ DECLINE_LABELS = {
     DeclineReason.DOES_NOT_TRUST: _l("Does not trust it"),
     DeclineReason.ASK_FAMILY: _l("Must ask family first"),
     DeclineReason.OTHER: _l("Other reason"),
+}
+CHANNEL_LABELS = {ContactChannel.PHONE: _l("By phone"), ContactChannel.WHATSAPP: _l("By WhatsApp")}
+CONTACT_OUTCOME_LABELS = {
+    ContactOutcome.INTERESTED: _l("Answered — interested"),
+    ContactOutcome.NOT_INTERESTED: _l("Answered — not interested"),
+    ContactOutcome.NO_ANSWER: _l("No answer"),
+    ContactOutcome.WRONG_NUMBER: _l("Wrong number"),
 }
 FLAG_LABELS = {
     "far": _l("Far from the prospect's place"),
@@ -93,3 +110,32 @@ class ReassignForm(FlaskForm):
     only_new = SelectField(_l("Which prospects"), choices=[("1", _l("Untouched leads only")),
                                                            ("0", _l("All open prospects"))])
     officer = SelectField(_l("Assign to"), coerce=int, validators=[InputRequired(REQUIRED)])
+
+
+class ContactForm(FlaskForm):
+    """A call or WhatsApp message just made: the outcome is the button tapped."""
+
+    channel = RadioField(_l("How"), choices=[(c.value, label) for c, label in CHANNEL_LABELS.items()],
+                         default=ContactChannel.PHONE.value, validators=[InputRequired(REQUIRED)])
+    outcome = RadioField(_l("Outcome"), choices=[(o.value, label) for o, label in CONTACT_OUTCOME_LABELS.items()],
+                         validators=[InputRequired(REQUIRED)])
+    decline_reason = SelectField(_l("Why not interested?"),
+                                 choices=[("", "—")] + [(r.value, label) for r, label in DECLINE_LABELS.items()],
+                                 validators=[Optional()])
+
+    def report(self, prospect_id: int) -> ContactReport:
+        return ContactReport(
+            prospect_id=prospect_id, channel=ContactChannel(self.channel.data),
+            outcome=ContactOutcome(self.outcome.data),
+            decline_reason=DeclineReason(self.decline_reason.data) if self.decline_reason.data else None)
+
+
+class MessageTemplateForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[InputRequired(REQUIRED), Length(max=80)])
+    body = TextAreaField(_l("Message"), validators=[InputRequired(REQUIRED), Length(max=1000)],
+                         description=_l("Placeholders: {petugas} the officer's name, {nama} the prospect's name, "
+                                        "{cabang} the branch, {hari} the planned day."))
+    active = BooleanField(_l("Offered to officers"), default=True)
+
+    def details(self) -> TemplateDetails:
+        return TemplateDetails(title=self.title.data or "", body=self.body.data or "", active=bool(self.active.data))

@@ -14,12 +14,12 @@ from crm.errors import shown_on_page
 from crm.events.planning import events_this_month
 from crm.extensions import db
 from crm.i18n import local_timezone, local_today
-from crm.models import Outcome, Prospect, Role, Visit
+from crm.models import MessageTemplate, Outcome, Prospect, Role, Visit
 from crm.prospects import scope
 from crm.prospects.stages import STAGE_LABELS
-from crm.visits import dayplan, geo
+from crm.visits import contacts, dayplan, geo
 from crm.visits.api import VisitIn, report_from, visit_out, working_set_response
-from crm.visits.forms import DECLINE_LABELS, OUTCOME_LABELS, VisitForm, flag_text
+from crm.visits.forms import DECLINE_LABELS, OUTCOME_LABELS, MessageTemplateForm, VisitForm, flag_text
 from crm.visits.recording import FlagRules, mark_reviewed, record_visit
 from crm.visits.today import officer_today
 
@@ -135,3 +135,27 @@ def review(visit_id: int):
     mark_reviewed(visit, current_user, ip=request.remote_addr)
     flash(_("Visit marked as reviewed."), "success")
     return redirect(url_for("visits.flagged"))
+
+
+@bp.get("/message-templates")
+@allow(Role.ADMIN)
+def message_templates():
+    return render_template("visits/message_templates.html", templates=contacts.templates_of(current_user.branch_id),
+                           placeholders=contacts.PLACEHOLDERS)
+
+
+@bp.route("/message-templates/new", methods=["GET", "POST"], endpoint="new_message_template")
+@bp.route("/message-templates/<int:template_id>/edit", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def edit_message_template(template_id: int | None = None):
+    template = db.session.get(MessageTemplate, template_id) if template_id is not None else None
+    if template_id is not None and (template is None or template.branch_id != current_user.branch_id):
+        abort(404)
+    form = MessageTemplateForm(obj=template)
+    if form.validate_on_submit():
+        with shown_on_page(form):
+            contacts.save_template(template, form.details(), branch_id=current_user.branch_id, actor=current_user,
+                                   ip=request.remote_addr)
+            flash(_("Message saved."), "success")
+            return redirect(url_for("visits.message_templates"))
+    return render_template("visits/message_template_form.html", form=form, template=template)

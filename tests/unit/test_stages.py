@@ -2,7 +2,7 @@ import itertools
 
 import pytest
 
-from crm.models import Outcome, Prospect, Stage
+from crm.models import ContactOutcome, Outcome, Prospect, Stage
 from crm.prospects import stages
 from crm.prospects.stages import StageMoveRefused
 
@@ -59,3 +59,12 @@ def test_registered_is_final():
 ])
 def test_a_visit_moves_the_stage_forward_only(current, outcome, expected):
     assert stages.stage_after_visit(current, outcome) is expected
+
+
+@pytest.mark.parametrize("current", list(Stage))
+@pytest.mark.parametrize("outcome", list(ContactOutcome))
+def test_a_contact_that_reaches_the_person_moves_only_a_new_lead_to_contacted(current, outcome):
+    expected = Stage.CONTACTED if current is Stage.NEW and outcome in (ContactOutcome.INTERESTED,
+                                                                       ContactOutcome.NOT_INTERESTED) else current
+    assert stages.stage_after_contact(current, outcome) is expected
+    assert stages.can_move(current, stages.stage_after_contact(current, outcome))

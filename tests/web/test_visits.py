@@ -219,7 +219,8 @@ def test_prospect_page_offers_call_and_whatsapp(client, db):
     prospect = make_prospect(phone="+6281234567890")
     sign_in(client, officer)
     page = client.get(f"/prospects/{prospect.id}").get_data(as_text=True)
-    assert 'href="tel:+6281234567890"' in page and 'href="https://wa.me/6281234567890"' in page
+    # WhatsApp opens with the branch's messages filled in (tests/web/test_contacts.py)
+    assert 'href="tel:+6281234567890"' in page and 'href="https://wa.me/6281234567890?text=' in page
 
 
 def test_a_visit_measured_from_the_kecamatan_centre_is_flagged_only_when_far_off(client, db):
