@@ -2,12 +2,12 @@
 
 import csv
 import io
-import json
 from datetime import date
 
 from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask_babel import gettext as _
 
-from crm.audit import trail
+from crm.audit import describe, trail
 from crm.auth.access import allow
 from crm.i18n import local_timezone
 from crm.models import Role
@@ -33,25 +33,31 @@ def index():
     criteria = _criteria()
     result = trail.search(criteria, local_timezone(), request.args.get("page", 1, type=int))
     actions, entities = trail.known_values()
-    return render_template("audit/index.html", result=result, criteria=criteria, actions=actions, entities=entities)
+    return render_template("audit/index.html", result=result, criteria=criteria, actions=actions, entities=entities,
+                           describe=describe.sentence, action_labels=describe.ACTION_LABELS,
+                           entity_labels=describe.ENTITY_LABELS)
 
 
 @bp.get("/audit/export.csv")
 @allow(Role.ADMIN)
 def export():
     criteria = _criteria()
+    # Labelled for people; the stored codes kept beside the sentence for machines. Translated here: the
+    # language is settled (and kept) while the request's user is still loaded.
+    header = [_("When"), _("Who"), _("Sign-in"), _("What happened"), _("Action code"), _("Record code"),
+              _("Record id"), _("From")]
 
     # The rows are read while the response is sent, after the view has returned: they keep its context.
     @stream_with_context
     def rows():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(["at", "actor", "action", "entity", "entity_id", "ip", "before", "after"])
-        for event, actor in trail.all_matching(criteria, local_timezone()):
-            writer.writerow([event.at.isoformat(), actor.login if actor else "", event.action, event.entity,
-                             event.entity_id or "", event.ip or "",
-                             json.dumps(event.before, ensure_ascii=False) if event.before else "",
-                             json.dumps(event.after, ensure_ascii=False) if event.after else ""])
+        tz = local_timezone()
+        writer.writerow(header)
+        for event, actor in trail.all_matching(criteria, tz):
+            writer.writerow([event.at.astimezone(tz).strftime("%Y-%m-%d %H.%M.%S"), actor.name if actor else "",
+                             actor.login if actor else "", describe.sentence(event, actor), event.action,
+                             event.entity, event.entity_id or "", event.ip or ""])
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()

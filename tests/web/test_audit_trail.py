@@ -27,7 +27,8 @@ def test_audit_export_is_a_csv_of_the_matching_events(client, db):
     response = client.get("/audit/export.csv?action=login_failed")
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert response.mimetype == "text/csv"
-    assert [(r["action"], r["entity_id"]) for r in rows] == [("login_failed", "nobody")]
+    assert [(r["Kode peristiwa"], r["ID data"]) for r in rows] == [("login_failed", "nobody")]
+    assert rows[0]["Peristiwa"] == "Gagal masuk sebagai nobody"
 
 
 def test_events_cannot_be_changed_or_deleted(db):
@@ -73,4 +74,22 @@ def test_audit_export_streams_its_rows_once_the_view_has_returned(app, db):
     worker.join()
     assert "error" not in outcome, outcome.get("error")
     rows = list(csv.DictReader(io.StringIO(outcome["body"])))
-    assert [row["action"] for row in rows] == ["create", "login"]
+    assert [row["Kode peristiwa"] for row in rows] == ["create", "login"]
+
+
+def test_events_read_as_labelled_indonesian_sentences_on_the_page_and_in_the_csv(client, db):
+    admin = make_user(Role.ADMIN, "dimas", name="Dimas Pratama")
+    sign_in(client, admin)
+    form = {"target-year": "2026", "target-participants": "23.000", "target-baseline": "20.797"}
+    assert client.post("/targets/settings", data=form).status_code == 302
+    assert client.post("/targets/settings", data={**form, "target-participants": "24.000"}).status_code == 302
+    page = client.get("/audit?entity=target").get_data(as_text=True)
+    assert "Dimas Pratama mengubah target 2026: 23.000 → 24.000" in page
+    assert "Dimas Pratama menetapkan target 2026: peserta 23.000; baseline 20.797" in page
+    assert "{&#34;" not in page and '{"' not in page  # no raw JSON
+    rows = list(csv.DictReader(io.StringIO(client.get("/audit/export.csv?entity=target").get_data(as_text=True))))
+    assert sorted(r["Peristiwa"] for r in rows) == [
+        "Dimas Pratama menetapkan target 2026: peserta 23.000; baseline 20.797",
+        "Dimas Pratama mengubah target 2026: 23.000 → 24.000"]
+    assert {r["Kode peristiwa"] for r in rows} == {"set", "update"} and rows[0]["Siapa"] == "Dimas Pratama"
+    assert "<option value=\"update\">mengubah</option>" in page
