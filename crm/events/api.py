@@ -13,7 +13,7 @@ from crm.api.spec import CleanText, DbId, operation, parse_body
 from crm.api.views import bp
 from crm.events import planning, scope, signups
 from crm.events.links import signup_url
-from crm.i18n import local_timezone
+from crm.i18n import local_timezone, local_today
 from crm.models import Event, EventKind, SignupSource
 from crm.models.base import utcnow
 
@@ -136,7 +136,8 @@ def post_attendees(event_id: int):
     body = parse_body(AttendeesIn)
     outcomes = signups.add_attendees(event, [(signups.Answers(
         name=item.name, nik=item.nik, phone=item.phone, desa_id=item.desa_id, occupation=item.occupation),
-        item.present) for item in body.root], current_user, source=SignupSource.API, now=utcnow())
+        item.present) for item in body.root], current_user, source=SignupSource.API, now=utcnow(),
+        today=local_today())
     results = [AttendeeResult(index=index, status=outcome.status, prospect_id=outcome.prospect_id, reasons=[
         AttendeeReason(field=r.field, code=r.code, message=r.message) for r in outcome.reasons])
         for index, outcome in enumerate(outcomes)]

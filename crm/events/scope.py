@@ -8,22 +8,18 @@
 An event outside it is, to that user, an event that does not exist (404).
 """
 
-from sqlalchemy import false, select, true
+from sqlalchemy import false, select
 
 from crm.extensions import db
 from crm.models import Event, Role, User
-from crm.prospects.scope import branch_ids_under
+from crm.prospects.scope import in_visible_branches
 
 
 def visibility_filter(user: User):
     """A WHERE clause on Event restricting it to what `user` may see."""
-    if user.role is Role.ADMIN:
-        return true()
-    if user.role is Role.MANAGER:
-        return Event.branch_id.in_(branch_ids_under(user.branch_id))
-    if user.role is Role.OFFICER:
-        return Event.branch_id == user.branch_id
-    return false()
+    if user.role is Role.LIAISON:
+        return false()
+    return in_visible_branches(user, Event.branch_id)
 
 
 def visible_event(user: User, event_id: int) -> Event | None:

@@ -161,13 +161,13 @@ def sign_up(event: Event, answers: Answers, *, now: datetime, today: date) -> Si
 
 
 def add_attendee(event: Event, answers: Answers, actor: User | None, *, source: SignupSource, now: datetime,
-                 present: bool = True) -> SignupResult:
+                 today: date, present: bool = True) -> SignupResult:
     """Someone an officer met at the event (or an attendee sent through the API), marked present. No consent
     is recorded: the person agreed to nothing in writing; they hold what any lead holds. The caller commits."""
     checked = check_answers(event, answers)
     if checked.reasons:
         raise AnswersRefused(checked.reasons)
-    result = _accept(event, checked, source, now=now, consent_on=None, present=present)
+    result = _accept(event, checked, source, now=now, consent_on=None, present=present, lead_on=today)
     audit.record("add_attendee", "event", event.id, actor=actor, branch_id=event.branch_id,
                  after={"prospect_id": result.prospect.id, "status": result.status})
     return result
@@ -181,13 +181,13 @@ class AttendeeOutcome:
 
 
 def add_attendees(event: Event, attendees: list[tuple[Answers, bool]], actor: User | None, *,
-                  source: SignupSource, now: datetime) -> list[AttendeeOutcome]:
+                  source: SignupSource, now: datetime, today: date) -> list[AttendeeOutcome]:
     """Several people met at the event (answers, present?), each answered on its own: an invalid one is
     refused with its reasons and the others are still signed up. The caller commits."""
     outcomes = []
     for answers, present in attendees:
         try:
-            result = add_attendee(event, answers, actor, source=source, now=now, present=present)
+            result = add_attendee(event, answers, actor, source=source, now=now, today=today, present=present)
         except AnswersRefused as refused:  # checked before anything is written: nothing to undo
             outcomes.append(AttendeeOutcome("invalid", reasons=refused.reasons))
         else:
@@ -196,7 +196,7 @@ def add_attendees(event: Event, attendees: list[tuple[Answers, bool]], actor: Us
 
 
 def _accept(event: Event, checked: Checked, source: SignupSource, *, now: datetime, consent_on: date | None,
-            present: bool = False) -> SignupResult:
+            present: bool = False, lead_on: date | None = None) -> SignupResult:
     lead, desa = checked.lead, checked.desa
     lead.desa_id, lead.kecamatan_id = desa.id, desa.parent_id
     verdict = Deduplicator(event.agency_id or 0).classify([lead])[0]
@@ -209,7 +209,7 @@ def _accept(event: Event, checked: Checked, source: SignupSource, *, now: dateti
                             kecamatan_id=desa.parent_id, latitude=desa.latitude, longitude=desa.longitude,
                             stage=Stage.NEW, stage_changed_at=now, created_at=now, updated_at=now)
         if consent_on is None:  # as an agency's lead: the branch's public task (Inpres 2/2021)
-            prospect.consent_basis, prospect.consent_date = ConsentBasis.PUBLIC_TASK, now.date()
+            prospect.consent_basis, prospect.consent_date = ConsentBasis.PUBLIC_TASK, lead_on
         db.session.add(prospect)
         db.session.flush()
         status, brought_in = ("possible_duplicate" if verdict.status is RowStatus.POSSIBLE_DUPLICATE
@@ -278,6 +278,19 @@ def discard_held(signup: EventSignup, actor: User) -> None:
         raise Conflict(_l("This answer has already been reviewed."))
     signup.status, signup.answers = SignupStatus.DISCARDED, None
     audit.record("discard_held", "event", signup.event_id, actor=actor, branch_id=signup.event.branch_id)
+
+
+def held_with_nik(nik_digits: str) -> list[EventSignup]:
+    """Answers held for review whose NIK, as typed, has these digits (a data-subject request finds them too)."""
+    held = db.session.scalars(select(EventSignup).where(EventSignup.status == SignupStatus.HELD))
+    return [signup for signup in held
+            if "".join(ch for ch in str((signup.answers or {}).get("nik") or "") if ch.isdigit()) == nik_digits]
+
+
+def events_of_prospect(prospect_id: int) -> list[EventSignup]:
+    """The events a prospect signed up at, earliest first, with the events."""
+    return list(db.session.scalars(select(EventSignup).where(EventSignup.prospect_id == prospect_id)
+                                   .options(selectinload(EventSignup.event)).order_by(EventSignup.id)))
 
 
 def signups_of(event: Event, *, status: SignupStatus = SignupStatus.ACCEPTED, limit: int = 500) -> list[EventSignup]:

@@ -107,7 +107,8 @@ def add_attendee(event_id: int):
         return live(event_id, form), 422
     answers = signups.Answers(name=form.name.data, nik=form.nik.data, phone=form.phone.data)
     with shown_on_page(form):
-        result = signups.add_attendee(event, answers, current_user, source=SignupSource.OFFICER, now=utcnow())
+        result = signups.add_attendee(event, answers, current_user, source=SignupSource.OFFICER, now=utcnow(),
+                                      today=local_today())
         flash(_("%(name)s is signed up and present.", name=result.prospect.name) if result.status != "known" else
               _("%(name)s was already in Sasar: now signed up and present.", name=result.prospect.name), "success")
         return redirect(url_for("events.live", event_id=event.id))

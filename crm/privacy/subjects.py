@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import or_, select, update
 
 from crm import audit
+from crm.events.signups import discard_held, events_of_prospect, held_with_nik
 from crm.extensions import db
 from crm.models import (
     AuditEvent,
@@ -54,7 +55,8 @@ def _row(obj, columns: tuple[str, ...]) -> dict:
 
 PROSPECT_COLUMNS = ("id", "name", "nik", "phone", "address", "place_as_given", "occupation", "business_name",
                     "sector", "stage", "stage_changed_at", "source_reference", "latitude", "longitude",
-                    "next_follow_up", "notes", "consent_basis", "consent_date", "created_at", "updated_at",
+                    "next_follow_up", "notes", "consent_basis", "consent_date", "consent_version", "created_at",
+                    "updated_at",
                     "anonymised_at")
 VISIT_COLUMNS = ("client_uuid", "visited_at", "outcome", "decline_reason", "notes", "next_follow_up", "latitude",
                  "longitude", "accuracy_m", "distance_m", "flagged", "flag_reason")
@@ -85,12 +87,19 @@ def export_subject(nik: str) -> dict:
             "contacts": [{**_row(c, CONTACT_COLUMNS), "officer": c.officer.name} for c in contacts],
             "registration": _row(registration, REGISTRATION_COLUMNS) if registration else None,
             "also_listed_by": [{"agency": item.agency.code, "listed_at": _value(item.listed_at)} for item in listings],
+            "events": [{"event": signup.event.title, "starts_at": _value(signup.event.starts_at),
+                        "signed_up_at": _value(signup.created_at), "source": signup.source.value,
+                        "present": signup.present, "consent_version": signup.consent_version}
+                       for signup in events_of_prospect(prospect.id)],
             "lead_rows": [{"batch": row.batch_id, "row_number": row.row_number, "status": row.status.value,
                            "cells": row.cells} for row in rows],
             "history": [{"at": _value(event.at), "action": event.action,
                          "by": event.actor_id} for event in _audit_events_for(prospect.id)],
         })
+    held = [{"event": signup.event.title, "sent_at": _value(signup.created_at), "answers": signup.answers}
+            for signup in held_with_nik(_digits(nik))]
     return {"generated_at": datetime.now(UTC).isoformat(), "nik": _digits(nik), "people": people,
+            "event_answers_held_for_review": held,
             "purposes": "Outreach for BPJS Ketenagakerjaan social security (Sasar, Situbondo branch)"}
 
 
@@ -100,6 +109,7 @@ class Erasure:
     visits: int
     registrations: int
     lead_rows: int
+    held_answers: int = 0  # sign-up answers of an event held for review, discarded
 
 
 def anonymise_prospect(prospect: Prospect, now: datetime) -> tuple[int, int, int]:
@@ -131,8 +141,11 @@ def erase_subject(nik: str, actor: User | None, *, ip: str | None = None) -> Era
         totals = [totals[0] + 1, totals[1] + visits, totals[2] + registrations, totals[3] + rows]
         # The trail keeps that it happened and to which record, not who the person was.
         audit.record("erase", "prospect", prospect.id, actor=actor, branch_id=prospect.branch_id, ip=ip)
+    held = held_with_nik(_digits(nik))
+    for signup in held:
+        discard_held(signup, actor)
     db.session.flush()
-    return Erasure(*totals)
+    return Erasure(*totals, held_answers=len(held))
 
 
 def reveal(prospect: Prospect, field: str, actor: User, *, ip: str | None = None) -> str | None:

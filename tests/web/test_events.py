@@ -24,6 +24,7 @@ from crm.models import (
     SignupStatus,
     Stage,
 )
+from crm.privacy import subjects
 from tests.conftest import IN_CI, IsolatedRequestClient
 from tests.factories import desa_named, make_event, make_prospect, make_user, sign_in
 
@@ -413,3 +414,18 @@ def test_an_event_of_another_branch_cannot_narrow_the_dashboard(client, db, even
     page = client.get(f"/dashboard?event={other.id}").get_data(as_text=True)
     assert "Di cabang lain" not in page.split("data-filter-notes")[0].split('id="f-event"')[-1].split("</select>")[0]
     assert "data-filter-notes" in page
+
+
+def test_a_data_subject_request_finds_and_erases_what_events_hold(client, db, officer):
+    event = make_event(officer, cap=1)
+    browser = client
+    browser.post(f"/e/{event.code}", data=_answer())
+    browser.post(f"/e/{event.code}", data=_answer(name="Siti Rohmah lagi", nik="3512 0641 0790 0003", phone=""))
+    exported = subjects.export_subject(NIK)
+    assert [e["event"] for e in exported["people"][0]["events"]] == [event.title]
+    assert exported["people"][0]["prospect"]["consent_version"] == PURPOSE_VERSION
+    assert [h["answers"]["name"] for h in exported["event_answers_held_for_review"]] == ["Siti Rohmah lagi"]
+    erased = subjects.erase_subject(NIK, None)
+    db.session.commit()
+    assert (erased.prospects, erased.held_answers) == (1, 1)
+    assert subjects.export_subject(NIK)["event_answers_held_for_review"] == []
