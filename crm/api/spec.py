@@ -100,6 +100,7 @@ PROBLEM_SCHEMA = {
     "properties": {
         "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
         "detail": {"type": "string"},
+        "field": {"type": "string", "description": "The member of the body the problem is about, when it is one"},
         "errors": {"type": "array", "items": {"type": "object", "properties": {
             "field": {"type": "string"}, "message": {"type": "string"}}}},
     },
@@ -138,6 +139,7 @@ def openapi_document(server_url: str) -> dict:
             entry["requestBody"] = {"required": True, "content": {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{op.body.__name__}"}}}}
             responses.setdefault("422", _problem("The body is not valid"))
+            responses.setdefault("413", _problem("The body is larger than the server accepts"))
         if op.query:
             responses.setdefault("422", _problem("A query parameter is not valid"))
         paths.setdefault(path, {})[op.method] = entry

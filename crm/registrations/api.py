@@ -33,9 +33,13 @@ class TargetProgressOut(BaseModel):
     on_track: bool | None
 
 
+YEAR_QUERY = ({"name": "year", "required": False, "description": "The year, by default the current one",
+               "schema": {"type": "integer", "minimum": targets.FIRST_YEAR, "maximum": targets.LAST_YEAR}},)
+
+
 @operation(bp, "GET", "/targets/progress", summary="The branch's progress toward its target for a year "
            "(query parameter `year`, default the current year)", roles=(Role.ADMIN, Role.MANAGER),
-           response=TargetProgressOut, tags=("targets",),
+           response=TargetProgressOut, tags=("targets",), query=YEAR_QUERY,
            extra_responses={404: "No target is set for the year", 422: "The year is not valid"})
 def target_progress():
     year_text = request.args.get("year")
