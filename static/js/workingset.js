@@ -125,9 +125,9 @@
         fill(item, dressed(record, labels));
         list.appendChild(item);
       });
-      var count = document.querySelector("[data-ws-list-count]");
-      count.textContent = count.dataset.text.replace("{shown}", new Intl.NumberFormat(lang).format(Math.min(found.length, LIST_SHOWN)))
-        .replace("{n}", new Intl.NumberFormat(lang).format(found.length));
+      var count = document.querySelector("[data-ws-list-count]"), figure = new Intl.NumberFormat(lang).format;
+      count.textContent = (found.length > LIST_SHOWN ? count.dataset.more : count.dataset.text)
+        .replace("{found}", figure(found.length)).replace("{n}", figure(records.length)).replace("{shown}", figure(LIST_SHOWN));
     });
   }
 

@@ -1,5 +1,6 @@
 """Pak Hendra's whole day on his phone without signal, and a sign-out that leaves nothing of him on it."""
 
+import dataclasses
 import re
 from datetime import timedelta
 
@@ -10,8 +11,9 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from crm.i18n import local_today
-from crm.models import Region, RegionLevel, Role, Stage, Visit
+from crm.models import Prospect, Region, RegionLevel, Role, Stage, Visit
 from crm.prospects.stages import STAGE_LABELS
+from crm.visits.workingset import Members
 from tests.e2e.conftest import screenshot
 from tests.e2e.steps import sign_in
 from tests.factories import PASSWORD, make_prospect, make_user
@@ -72,6 +74,7 @@ def test_offline_every_prospect_of_the_day_opens_with_its_own_data_and_sign_out_
     page.goto("/plan")
     stops = page.locator("[data-ws-plan] li")
     expect(stops).to_have_count(len(planned))
+    assert sorted(page.locator("[data-ws-plan] li strong").all_inner_texts()) == sorted(p.name for p in planned)
     screenshot(page, f"plan-offline-{db.engine.dialect.name}")
 
     for prospect in planned + later[::4]:
@@ -88,11 +91,12 @@ def test_offline_every_prospect_of_the_day_opens_with_its_own_data_and_sign_out_
 
     # The prospect list holds the whole working set, searched on the phone.
     page.goto("/prospects?mine=1")
-    expect(page.locator("[data-ws-list-count]")).to_contain_text("40")
+    expect(page.locator("[data-ws-list-count]")).to_contain_text("40 dari 40")
     page.locator("form.filters input[name=q]").fill("warga 1")
     page.locator("form.filters button[type=submit]").click()
     cards = page.locator("[data-ws-list] .pcard")
     expect(cards).to_have_count(10)  # Warga 10–19, in name order
+    expect(page.locator("[data-ws-list-count]")).to_contain_text("10 dari 40")
     expect(cards.first).to_contain_text("Warga 10")
     screenshot(page, f"prospect-list-offline-{db.engine.dialect.name}")
     cards.nth(1).locator(".pcard-main").click()
@@ -142,6 +146,32 @@ def test_offline_every_prospect_of_the_day_opens_with_its_own_data_and_sign_out_
             continue  # the browser has nothing to show without a connection
         body = page.locator("body").inner_text()
         assert all(p.name not in body for p in planned + later), path
+
+
+def test_the_phone_takes_only_what_changed_and_checks_it_holds_the_server_s_set(field_phone_page, db):
+    page = field_phone_page
+    officer = make_user(Role.OFFICER, "hendra", kecamatan=("Panarukan",))
+    changing = make_prospect("Siti Aminah", "Kilensari", officer=officer)
+    leaving = make_prospect("Pak Jamaluddin", "Kilensari", officer=officer, stage=Stage.CONTACTED)
+    sign_in(page, officer.login, PASSWORD)
+    expect(page.locator("footer [data-offline-badge]")).to_contain_text("2")
+    assert page.evaluate("SasarData.members([1, 7, 123456, 2147483647])") == \
+        dataclasses.asdict(Members.of([1, 7, 123456, 2147483647]))
+
+    db.session.get(Prospect, changing.id).stage = Stage.INTERESTED
+    db.session.get(Prospect, leaving.id).stage = Stage.DECLINED
+    db.session.commit()
+    with page.expect_response(re.compile(r"/visits/working-set\?since=t\d+$")) as answer:
+        page.evaluate("SasarWorkingSet.sync()")
+    assert answer.value.json()["removed"] == [leaving.id]
+    expect(page.locator("footer [data-offline-badge]")).to_contain_text("1")
+
+    page.context.set_offline(True)
+    page.goto(f"/prospects/{changing.id}")
+    expect(page.locator(".stage")).to_have_text(_label(Stage.INTERESTED))
+    page.goto(f"/prospects/{leaving.id}")
+    expect(page.locator("[data-ws-missing]")).to_be_visible()
+    expect(page.locator("body")).not_to_contain_text("Pak Jamaluddin")
 
 
 def test_other_roles_pages_store_nothing_and_fetch_nothing_of_officers(page, db):
