@@ -7,7 +7,8 @@ from sqlalchemy import select
 from crm.events.consent import PURPOSE_VERSION
 from crm.models import ConsentBasis, Prospect, Role
 from tests.e2e.conftest import TIMEOUT_MS, screenshot
-from tests.factories import make_event, make_user
+from tests.e2e.steps import overflows_sideways, sign_in
+from tests.factories import PASSWORD, make_event, make_user
 
 PAGE_BUDGET = 30 * 1024  # the page and its stylesheet, on a weak signal
 
@@ -61,3 +62,22 @@ def test_the_sign_up_form_works_on_a_small_phone_without_javascript(small_phone,
     prospect = db.session.scalar(select(Prospect))
     assert (prospect.name, prospect.phone, prospect.consent_basis) == ("Siti Rohmah", "+6281234567001",
                                                                       ConsentBasis.CONSENT)
+
+
+@pytest.mark.e2e
+def test_at_the_event_the_officer_ticks_who_is_present_and_adds_someone(phone_page, db):
+    page = phone_page
+    officer = make_user(Role.OFFICER, "hendra", kecamatan=("Panarukan",))
+    event = make_event(officer, "Sosialisasi nelayan Kilensari")
+    sign_in(page, "hendra", PASSWORD)
+    page.goto(f"/events/{event.id}/live")
+    page.locator("#name").fill("Pak Sahri")
+    page.locator("#phone").fill("0813 1111 2222")
+    page.locator("[data-add-attendee] button[type=submit]").click()
+    card = page.locator("[data-signup]", has_text="Pak Sahri")
+    expect(card.locator("[data-present]")).to_have_attribute("aria-pressed", "true")
+    card.locator("[data-present]").click()
+    expect(page.locator("[data-signup]", has_text="Pak Sahri").locator("[data-present]")).to_have_attribute(
+        "aria-pressed", "false")
+    assert not overflows_sideways(page)
+    screenshot(page, "event-live-phone")

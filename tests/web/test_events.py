@@ -429,3 +429,11 @@ def test_a_data_subject_request_finds_and_erases_what_events_hold(client, db, of
     db.session.commit()
     assert (erased.prospects, erased.held_answers) == (1, 1)
     assert subjects.export_subject(NIK)["event_answers_held_for_review"] == []
+
+
+def test_a_possible_duplicate_is_pointed_out_at_the_event(client, db, event, officer):
+    known = make_prospect("Siti Rohmah", phone="+6281299990000")
+    client.application.test_client().post(f"/e/{event.code}", data=_answer(name="Siti Rochmah", nik=""))
+    sign_in(client, officer)
+    live = client.get(f"/events/{event.id}/live").get_data(as_text=True)
+    assert f'href="/prospects/{known.id}" data-candidate' in live
