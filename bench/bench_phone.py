@@ -29,6 +29,7 @@ import statistics
 import sys
 import tempfile
 import threading
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -112,6 +113,12 @@ def measure_bytes(app) -> None:
     client.post("/login", data={"login": "hendra", "password": PASSWORD})
     body, first = fetch(client)
     log(f"first sync:   {body['members']['count']:,} prospects, {len(body['plan'])} plan stops; {first}")
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        client.get("/visits/working-set", headers={"Accept-Encoding": "gzip"})
+        times.append((time.perf_counter() - started) * 1000)
+    log(f"              the server answers it in {statistics.median(times):.0f} ms (median of 5, in-process, SQLite)")
 
     with app.app_context():  # as if the phone synced yesterday evening, and this is the day since
         since = workingset.read_cursor(body["cursor"])

@@ -37,9 +37,20 @@ def plan_route(start: Point, places: list[tuple[object, Point | None]]) -> DayPl
     """
     remaining = [(item, point) for item, point in places if point is not None]
     unplaced = [item for item, point in places if point is None]
+    # Most stops are known only by their desa's centre, so many share a point: each distance between two
+    # places is measured once (a geodesic costs ~0.3 ms; 60 stops over 20 desa take 190 instead of 1,770).
+    measured: dict[tuple[Point, Point], float] = {}
+
+    def leg(a: Point, b: Point) -> float:
+        if a == b:
+            return 0.0
+        if (a, b) not in measured:
+            measured[(a, b)] = measured[(b, a)] = distance_m(a, b)
+        return measured[(a, b)]
+
     stops, here = [], start
     while remaining:
-        legs = [distance_m(here, point) for _, point in remaining]
+        legs = [leg(here, point) for _, point in remaining]
         nearest = min(range(len(remaining)), key=legs.__getitem__)
         item, point = remaining.pop(nearest)
         stops.append(Stop(item, point, legs[nearest]))

@@ -50,6 +50,7 @@
   function get(name, key) { return transact([name], "readonly", function (s) { return s[name].get(key); }); }
   function put(name, value) { return transact([name], "readwrite", function (s) { s[name].put(value); }); }
   function remove(name, key) { return transact([name], "readwrite", function (s) { s[name].delete(key); }); }
+  function setMeta(key, value) { return transact(["meta"], "readwrite", function (s) { s.meta.put(value, key); }); }
   function meta(keys) {
     return transact(["meta"], "readonly", function (s) {
       var found = {};
@@ -118,6 +119,6 @@
     });
   }
 
-  scope.SasarData = { all: all, get: get, put: put, remove: remove, meta: meta, sync: sync, wipe: wipe, exists: exists,
+  scope.SasarData = { all: all, get: get, put: put, remove: remove, meta: meta, setMeta: setMeta, sync: sync, wipe: wipe, exists: exists,
                       members: members };
 })(self);

@@ -92,8 +92,11 @@
     if (!navigator.onLine) { queued(visit); return; }
     window.SasarOutbox.send(visit).then(function (response) {
       if (response.ok) {
-        location.assign(form.dataset.prospectUrl.replace(/0$/, String(visit.prospect_id)));
-        return null;
+        /* The visit moved the prospect on: the phone's copy is refreshed by the next page (workingset.js). */
+        var stale = window.SasarWorkingSet ? window.SasarData.setMeta("synced_at", null) : Promise.resolve();
+        return stale.catch(function () { return null; }).then(function () {
+          location.assign(form.dataset.prospectUrl.replace(/0$/, String(visit.prospect_id)));
+        });
       }
       if (response.status >= 500) return queued(visit);
       return response.json().catch(function () { return { detail: String(response.status) }; }).then(showProblem);

@@ -73,7 +73,7 @@
     each("[data-ws-show]", function (el) { el.hidden = !record[el.dataset.wsShow]; });
     each("[data-ws-href]", function (el) {
       el.setAttribute("href", el.dataset.wsHref.replace(/\{(\w+)\}/g, function (_, key) {
-        return encodeURIComponent(record[key] === null || record[key] === undefined ? "" : record[key]);
+        return encodeURI(String(record[key] === null || record[key] === undefined ? "" : record[key]));  // ids, phones, degrees
       }));
     });
     each("[data-ws-stage]", function (el) { el.textContent = record.stage_label; el.className = "stage stage-" + record.stage; });

@@ -148,7 +148,7 @@ def test_offline_every_prospect_of_the_day_opens_with_its_own_data_and_sign_out_
         assert all(p.name not in body for p in planned + later), path
 
 
-def test_the_phone_takes_only_what_changed_and_checks_it_holds_the_server_s_set(field_phone_page, db):
+def test_after_a_visit_the_phone_takes_only_what_changed_since_its_cursor(field_phone_page, db):
     page = field_phone_page
     officer = make_user(Role.OFFICER, "hendra", kecamatan=("Panarukan",))
     changing = make_prospect("Siti Aminah", "Kilensari", officer=officer)
@@ -158,11 +158,13 @@ def test_the_phone_takes_only_what_changed_and_checks_it_holds_the_server_s_set(
     assert page.evaluate("SasarData.members([1, 7, 123456, 2147483647])") == \
         dataclasses.asdict(Members.of([1, 7, 123456, 2147483647]))
 
-    db.session.get(Prospect, changing.id).stage = Stage.INTERESTED
-    db.session.get(Prospect, leaving.id).stage = Stage.DECLINED
+    db.session.get(Prospect, leaving.id).stage = Stage.DECLINED  # another officer's visit, say
     db.session.commit()
+    page.goto(f"/visits/new?prospect={changing.id}")
+    page.locator("input[name=outcome][value=interested]").check()
     with page.expect_response(re.compile(r"/visits/working-set\?since=t\d+$")) as answer:
-        page.evaluate("SasarWorkingSet.sync()")
+        page.locator("form[data-visit-form] button[type=submit]").click()  # saved, then the prospect's page
+    expect(page).to_have_url(re.compile(rf"/prospects/{changing.id}$"))
     assert answer.value.json()["removed"] == [leaving.id]
     expect(page.locator("footer [data-offline-badge]")).to_contain_text("1")
 
