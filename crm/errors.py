@@ -18,6 +18,7 @@ from flask import flash, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 from werkzeug.http import HTTP_STATUS_CODES
 
+from crm.api.messages import http_problem
 from crm.extensions import db
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -106,7 +107,10 @@ def init_app(app) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
         if _wants_problem_json():
-            response = problem_response(error.code, error.name, error.description)
+            code, title, default_detail = http_problem(error.code)
+            # Werkzeug's own English description gives way to ours; a description Sasar gave is kept.
+            own = error.description if error.description != type(error).description else None
+            response = problem_response(error.code, title, own or default_detail, code=code)
         else:
             template = f"errors/{error.code}.html" if error.code in (403, 404, 500) else "errors/generic.html"
             response = make_response(render_template(template, error=error), error.code)
@@ -117,12 +121,14 @@ def init_app(app) -> None:
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):
         if _wants_problem_json():
-            return problem_response(error.status, None, str(error.message), **error.details)
+            code, title, _detail = http_problem(error.status)
+            return problem_response(error.status, title, str(error.message), **{"code": code, **error.details})
         return render_template("errors/generic.html", error=error), error.status  # with its own message
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         if _wants_problem_json():
-            return problem_response(500, "Internal Server Error", None)
+            code, title, detail = http_problem(500)
+            return problem_response(500, title, detail, code=code)
         return render_template("errors/500.html", error=InternalServerError()), 500

@@ -37,6 +37,8 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith("/api/"):  # a program says its language in each request; Indonesian by default
+        return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

@@ -13,6 +13,7 @@ from pydantic import AfterValidator, BaseModel, Field, ValidationError
 from pydantic.json_schema import models_json_schema
 from werkzeug.http import HTTP_STATUS_CODES
 
+from crm.api.messages import validation_message
 from crm.auth.access import allow
 from crm.errors import Invalid
 from crm.models import Role
@@ -81,8 +82,8 @@ def parse_body(model: type[ModelT]) -> ModelT:
     try:
         return model.model_validate(payload)
     except ValidationError as error:
-        problems = [{"field": ".".join(str(part) for part in item["loc"]), "message": item["msg"]}
-                    for item in error.errors(include_url=False)]
+        problems = [{"field": ".".join(str(part) for part in item["loc"]), "code": item["type"],
+                     "message": validation_message(item)} for item in error.errors(include_url=False)]
         raise Invalid(_l("The request body is not valid."), errors=problems) from None
 
 
@@ -99,10 +100,11 @@ PROBLEM_SCHEMA = {
     "required": ["type", "title", "status"],
     "properties": {
         "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+        "code": {"type": "string", "description": "The error's kind, the same in every language"},
         "detail": {"type": "string"},
         "field": {"type": "string", "description": "The member of the body the problem is about, when it is one"},
         "errors": {"type": "array", "items": {"type": "object", "properties": {
-            "field": {"type": "string"}, "message": {"type": "string"}}}},
+            "field": {"type": "string"}, "code": {"type": "string"}, "message": {"type": "string"}}}},
     },
 }
 

@@ -8,6 +8,7 @@ cannot be open by accident.
 from functools import wraps
 
 from flask import current_app, g, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import Forbidden, Unauthorized
 
@@ -62,7 +63,7 @@ def _check_access():
             login_manager.anonymous_user()
     if not current_user.is_authenticated:
         if _is_api_request():
-            raise Unauthorized("A valid bearer token is required.")
+            raise Unauthorized(_("A valid bearer token is required (Authorization: Bearer …)."))
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     allowed = rule_for(current_app, endpoint)
     if allowed is None or current_user.role not in allowed:

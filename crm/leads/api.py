@@ -3,6 +3,7 @@
 from typing import Literal
 
 from flask import current_app, jsonify
+from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import BaseModel, Field, RootModel
 from werkzeug.exceptions import Forbidden
@@ -86,7 +87,7 @@ def _result(outcome: RowOutcome) -> LeadResult:
 def post_leads():
     body = parse_body(LeadsIn)
     if current_user.agency_id is None:
-        raise Forbidden("The token's user is not linked to an agency.")
+        raise Forbidden(_("The token's user is not linked to an agency."))
     items = [{LeadField(name): value for name, value in lead.model_dump().items()} for lead in body.root]
     result = import_api_leads(items, submission=Submission(current_user.branch_id, current_user.agency_id,
                                                            current_user.id, BatchSource.API),

@@ -110,3 +110,14 @@ def test_every_visible_string_is_in_the_catalogue(extracted, path):
     missing = sorted({f"{as_tuple(message)[0]!r} at {where}" for message, context, where in extracted
                       if known.get(message, context=context) is None})
     assert not missing, f"Strings missing from {path.name} ({HOW_TO_FIX}):\n  " + "\n  ".join(missing)
+
+
+def test_the_apis_validator_and_framework_messages_are_translated(catalogue):
+    """pydantic's and werkzeug's English never reaches an Indonesian reader: Sasar's own words stand in."""
+    from crm.api.messages import HTTP_PROBLEMS, UNKNOWN_VALIDATION, VALIDATION_MESSAGES
+
+    english = [message._args[0] for message in VALIDATION_MESSAGES.values()] + [UNKNOWN_VALIDATION._args[0]]
+    english += [text._args[0] for _code, title, detail in HTTP_PROBLEMS.values() for text in (title, detail)]
+    missing = [text for text in english if not (catalogue.get(text) and catalogue.get(text).string
+                                                and catalogue.get(text).string != text)]
+    assert not missing, "No Indonesian for: " + ", ".join(missing)
