@@ -13,10 +13,9 @@ from flask_babel import lazy_gettext as _l
 from crm.dashboard import breakdowns, target
 from crm.dashboard.filters import DashboardFilter, FilterOptions
 from crm.dashboard.funnel import Funnel, funnel
+from crm.labels import DECLINE_LABELS, MONTH_NAMES, OUTCOME_LABELS, SECTOR_LABELS
 from crm.models import Stage, User
 from crm.prospects.stages import ROAD, STAGE_LABELS
-from crm.registrations.forms import MONTH_NAMES, SECTOR_LABELS
-from crm.visits.forms import DECLINE_LABELS, OUTCOME_LABELS
 
 TEXT, COUNT, RATE, DECIMAL = "text", "count", "rate", "decimal"
 

@@ -30,10 +30,10 @@ from crm.dashboard.tables import (
 )
 from crm.events.planning import events_this_month
 from crm.i18n import local_timezone, local_today
+from crm.labels import MONTH_NAMES, SECTOR_LABELS
 from crm.models import Role, Sector, Stage
 from crm.prospects.scope import visible_branch_ids
 from crm.prospects.stages import EXITS, ROAD
-from crm.registrations.forms import MONTH_NAMES, SECTOR_LABELS
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 MANAGERS = (Role.ADMIN, Role.MANAGER)

@@ -11,24 +11,18 @@ from crm.dashboard import filters
 from crm.errors import shown_on_page
 from crm.extensions import db
 from crm.i18n import local_timezone, local_today, number
+from crm.labels import CHANNEL_LABELS, CONTACT_OUTCOME_LABELS, DECLINE_LABELS, OUTCOME_LABELS, flag_text
 from crm.models import Prospect, Region, Role, Stage, User
 from crm.people.nik import mask_nik
 from crm.people.phone import mask_phone
 from crm.privacy import subjects
 from crm.prospects import assignment, scope
+from crm.prospects.forms import ReassignForm
 from crm.prospects.listing import ProspectFilter, day_bounds, find_prospects
 from crm.prospects.stages import ROAD, STAGE_LABELS
 from crm.registrations.registering import registration_of
 from crm.visits import contacts
-from crm.visits.forms import (
-    CHANNEL_LABELS,
-    CONTACT_OUTCOME_LABELS,
-    DECLINE_LABELS,
-    OUTCOME_LABELS,
-    ContactForm,
-    ReassignForm,
-    flag_text,
-)
+from crm.visits.forms import ContactForm
 
 bp = Blueprint("prospects", __name__)
 WORKERS = (Role.ADMIN, Role.MANAGER, Role.OFFICER)

@@ -16,22 +16,13 @@ from wtforms.widgets import TextInput
 
 from crm.auth.forms import REQUIRED, TOO_LONG
 from crm.i18n import rupiah
-from crm.models import Payer, Programme, RateKind, Sector
+from crm.labels import KIND_LABELS, MONTH_NAMES, SECTOR_LABELS
+from crm.models import Payer, Programme
 from crm.registrations.contributions import MINIMUM_DECLARED_INCOME, PROGRAMME_LABELS
 from crm.registrations.registering import PAYER_LABELS
 
 NOT_A_DATE = _l("Enter a date.")
 NOT_A_NUMBER = _l("Enter a number.")
-MONTH_NAMES = (_l("January"), _l("February"), _l("March"), _l("April"), _l("May"), _l("June"), _l("July"),
-               _l("August"), _l("September"), _l("October"), _l("November"), _l("December"))
-SECTOR_LABELS = {
-    Sector.FISHING: _l("Fishing"), Sector.FARMING: _l("Farming"), Sector.LIVESTOCK: _l("Livestock"),
-    Sector.TRADE_SERVICES: _l("Trade and services"), Sector.INDUSTRY: _l("Industry"),
-    Sector.TRANSPORT: _l("Transport"), Sector.OTHER: _l("Other"),
-}
-KIND_LABELS = {RateKind.PERCENT_OF_INCOME: _l("Percent of declared income"), RateKind.FLAT: _l("Flat amount (Rp)")}
-
-
 class WholeNumberField(IntegerField):
     """A whole number as people type it: `1.000.000`, `Rp 1,000,000` and `1000000` are all one million.
 

@@ -15,6 +15,7 @@ from crm.auth.access import allow
 from crm.errors import DomainError, shown_on_page
 from crm.extensions import db
 from crm.i18n import local_today
+from crm.labels import KIND_LABELS, MONTH_NAMES, SECTOR_LABELS
 from crm.models import (
     ContributionRate,
     ParticipantStatus,
@@ -34,9 +35,6 @@ from crm.prospects.stages import STAGE_LABELS
 from crm.registrations import rates, reconciliation, registering, targets
 from crm.registrations.contributions import PROGRAMME_LABELS
 from crm.registrations.forms import (
-    KIND_LABELS,
-    MONTH_NAMES,
-    SECTOR_LABELS,
     RateForm,
     ReconciliationForm,
     RegistrationForm,

@@ -83,6 +83,14 @@ class RecordedVisit:
     stage_after: Stage
 
 
+def position_source(report: VisitReport) -> PositionSource | None:
+    """Where the reported position came from: as the report says, else the device's own fix (GPS) — the web
+    form says "manual" for coordinates typed by hand. Only a GPS fix moves where the prospect is known to be."""
+    if report.latitude is None:
+        return None
+    return report.position_source or PositionSource.GPS
+
+
 def _check(report: VisitReport, now: datetime) -> None:
     if report.outcome is Outcome.NOT_INTERESTED and report.decline_reason is None:
         raise Invalid(_l("Say why the person is not interested."), field="decline_reason")
@@ -131,7 +139,7 @@ def record_visit(officer: User, report: VisitReport, rules: FlagRules, *, ip: st
         notes=(report.notes or "").strip() or None, next_follow_up=report.next_follow_up,
         latitude=geo.as_decimal(fix.latitude) if fix else None,
         longitude=geo.as_decimal(fix.longitude) if fix else None,
-        accuracy_m=report.accuracy_m, position_source=report.position_source if fix else None,
+        accuracy_m=report.accuracy_m, position_source=position_source(report) if fix else None,
         distance_m=assessment.distance_m, flagged=assessment.flagged, flag_reason=assessment.flag_reason,
         distance_from=place.precision if place else None, distance_limit_m=assessment.max_distance_m,
     )
@@ -142,7 +150,7 @@ def record_visit(officer: User, report: VisitReport, rules: FlagRules, *, ip: st
     being_worked = prospect.stage in stages.OPEN_STAGES or _is_lapsed_participant(prospect)
     prospect.next_follow_up = report.next_follow_up if being_worked else None
     if fix is not None and report.accuracy_m is not None and report.accuracy_m <= rules.good_fix_m \
-            and report.position_source is PositionSource.GPS:
+            and visit.position_source is PositionSource.GPS:
         prospect.latitude, prospect.longitude = visit.latitude, visit.longitude
         prospect.location_accuracy_m = report.accuracy_m
     if prospect.assigned_officer_id is None:

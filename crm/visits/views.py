@@ -14,13 +14,14 @@ from crm.errors import shown_on_page
 from crm.events.planning import events_this_month
 from crm.extensions import db
 from crm.i18n import local_timezone, local_today
+from crm.labels import DECLINE_LABELS, OUTCOME_LABELS, flag_text
 from crm.models import MessageTemplate, Outcome, Prospect, Role, Visit
 from crm.prospects import scope
 from crm.prospects.stages import STAGE_LABELS
 from crm.visits import contacts, dayplan, geo
-from crm.visits.api import VisitIn, report_from, visit_out, working_set_response
-from crm.visits.forms import DECLINE_LABELS, OUTCOME_LABELS, MessageTemplateForm, VisitForm, flag_text
+from crm.visits.forms import MessageTemplateForm, VisitForm
 from crm.visits.recording import FlagRules, mark_reviewed, record_visit
+from crm.visits.schemas import VisitIn, report_from, visit_out, working_set_response
 from crm.visits.today import officer_today
 
 bp = Blueprint("visits", __name__)
