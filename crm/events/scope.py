@@ -1,9 +1,6 @@
-"""Which events a user may see and work: the record-level rule, as crm/prospects/scope.py has it for prospects.
-
-- admin: every event;
-- manager: their branch's and those of the branches under it;
-- officer: their branch's;
-- liaison: none (events are the branch's own work).
+"""Which events a user may see and work: those of the branches the user may see (crm/prospects/scope.py: an
+admin every branch, a manager theirs and those under it, an officer their own); liaisons none (events are the
+branch's own work).
 
 An event outside it is, to that user, an event that does not exist (404).
 """

@@ -12,11 +12,12 @@ app's url_map, and fails on a path argument it does not know how to fill.
 """
 
 import io
+import itertools
 import re
 import uuid
 import zipfile
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask import current_app
@@ -33,6 +34,9 @@ from crm.leads.storage import store_file, uploads_dir
 from crm.models import (
     AuditEvent,
     BatchSource,
+    Event,
+    EventKind,
+    EventSignup,
     LeadBatch,
     Outcome,
     ParticipantStatus,
@@ -42,6 +46,8 @@ from crm.models import (
     RegionLevel,
     Registration,
     Role,
+    SignupSource,
+    SignupStatus,
     Target,
     TargetSplit,
     User,
@@ -130,14 +136,23 @@ def _build(code: str, kecamatan: str, desa: str, serial: int, target_year: int) 
     run = ReconciliationRun(branch_id=prospect.branch_id, filename=f"ekspor-rahasia-{code.lower()}.csv", rows=1)
     target = Target(branch_id=prospect.branch_id, year=target_year, participants=100, baseline=10)
     split = TargetSplit(target=target, kecamatan_id=prospect.kecamatan_id, registrations=5)
-    database.session.add_all([visit, registration, run, target, split])
+    now = datetime.now(UTC)
+    event = Event(branch_id=prospect.branch_id, code=f"rhs{code.lower()}", title=f"Sosialisasi Rahasia {suffix}",
+                  kind=EventKind.SOSIALISASI, starts_at=now, ends_at=now + timedelta(hours=2), desa_id=prospect.desa_id,
+                  signup_cap=50, officers=[officer])
+    held = EventSignup(event=event, status=SignupStatus.HELD, source=SignupSource.FORM,
+                       answers={"name": f"Peserta Tertunda {suffix}", "nik": None, "phone": f"+6285{serial}11223344",
+                                "desa_id": prospect.desa_id, "occupation": "Nelayan"})
+    present = EventSignup(event=event, prospect=prospect, status=SignupStatus.ACCEPTED, source=SignupSource.OFFICER)
+    database.session.add_all([visit, registration, run, target, split, event, held, present])
     database.session.commit()
     world.lead_name = name
-    world.markers += [name, nik, phone, kpj, visit.notes, run.filename]
+    world.markers += [name, nik, phone, kpj, visit.notes, run.filename, event.title,
+                      held.answers["name"], held.answers["phone"]]
     world.ids = {
         "prospect_id": [prospect.id], "batch_id": [committed.id, preview.id], "visit_id": [visit.id],
         "registration_id": [registration.id], "run_id": [run.id], "user_id": [p.id for p in world.people.values()],
-        "year": [target_year], "split_id": [split.id],
+        "year": [target_year], "split_id": [split.id], "event_id": [event.id], "signup_id": [held.id, present.id],
     }
     world.form = {
         "prospect_id": str(prospect.id), "prospect": str(prospect.id), "officer": str(officer.id),
@@ -190,32 +205,34 @@ def _text(response) -> str:
     return body.decode("utf-8", "replace")
 
 
+# A record reached through another: the path names both (a target's split by its year, a sign-up by its event).
+THROUGH = {"split_id": "year", "signup_id": "event_id"}
+# Path arguments that name a format or a table, not a record: each value is walked.
+CHOICES = {"fmt": ("csv", "xlsx", "png", "svg"), "name": TABLE_NAMES, "kind": ("csv",)}
+
+
 def _fillings(rule, hidden: list[World]):
-    """Each way to fill the rule's path arguments with the hidden branches' records; None when it has none."""
-    arguments = sorted(rule.arguments)
-    if not arguments:
-        yield None, {}
+    """Each way to fill the rule's path arguments: (the hidden world whose record it names or None, values)."""
+    records = sorted(set(rule.arguments) - set(CHOICES))
+    choices = [[(argument, value) for value in CHOICES[argument]]
+               for argument in sorted(set(rule.arguments) & set(CHOICES))]
+    if set(records) & NATIONAL_ARGUMENTS:
         return
-    if rule.endpoint == "dashboard.export":
-        for name in TABLE_NAMES:
-            for fmt in ("csv", "xlsx"):
-                yield None, {"name": name, "fmt": fmt}
-        return
-    if arguments == ["kind"]:
-        yield None, {"kind": "csv"}
-        return
-    unknown = set(arguments) - {key for world in hidden for key in world.ids} - NATIONAL_ARGUMENTS
+    unknown = set(records) - {key for world in hidden for key in world.ids}
     assert not unknown or not hidden, (
         f"{rule.rule}: this test does not know which record {sorted(unknown)} names; add it to World.ids")
-    if set(arguments) & NATIONAL_ARGUMENTS:
-        return
-    for world in hidden:
-        if "split_id" in arguments:  # a split is reached through its own target's year
-            yield world, {"year": world.ids["year"][0], "split_id": world.ids["split_id"][0]}
-            continue
-        (argument,) = arguments
-        for value in world.ids[argument]:
-            yield world, {argument: value}
+    fillings = [(None, {})] if not records else []
+    for world in hidden if records else ():
+        children = [argument for argument in records if argument in THROUGH]
+        (leading,) = children or records
+        for value in world.ids[leading]:
+            values = {leading: value}
+            if leading in THROUGH:
+                values[THROUGH[leading]] = world.ids[THROUGH[leading]][0]
+            fillings.append((world, values))
+    for owner, values in fillings:
+        for combination in itertools.product(*choices):
+            yield owner, {**values, **dict(combination)}
 
 
 def _walk(app, worlds: dict[str, World], code: str, role: Role):
@@ -285,6 +302,7 @@ def test_each_person_sees_their_own_branch_records(app, db, worlds, code):
     for role in (Role.ADMIN, Role.MANAGER, Role.OFFICER):
         assert name in _opens(app, world, role, f"/prospects/{world.ids['prospect_id'][0]}")
         assert name in _opens(app, world, role, "/prospects")
+        assert f"Sosialisasi Rahasia {code.title()}" in _opens(app, world, role, f"/events/{world.ids['event_id'][0]}")
     batch = world.ids["batch_id"][0]
     for role in (Role.ADMIN, Role.MANAGER, Role.LIAISON):
         assert name in _opens(app, world, role, f"/leads/{batch}")
