@@ -7,6 +7,8 @@ from flask import Flask, request, url_for
 from flask_babel.speaklater import LazyString
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from crm.auth.access import PUBLIC_ENDPOINTS
+
 
 def is_local_path(target: str | None) -> bool:
     """True for a path on this site only: a single leading "/", no backslash, no control character.
@@ -91,6 +93,8 @@ def init_app(app: Flask) -> None:
         if request.is_secure:  # over plain HTTP the header means nothing, and it would pin a test host to HTTPS
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         if request.endpoint != "static" and not request.path.startswith("/static/"):
-            # Pages carry personal data: never keep them in shared caches.
-            headers.setdefault("Cache-Control", "no-store" if request.path.startswith("/api/") else "private, no-cache")
+            # Every page behind sign-in may show personal data (people's names, NIK, phones, officers' notes):
+            # no cache keeps a copy, not even the browser's. The public pages may be kept, privately.
+            headers.setdefault("Cache-Control", "private, no-cache" if request.endpoint in PUBLIC_ENDPOINTS
+                               and not request.path.startswith("/api/") else "no-store")
         return response

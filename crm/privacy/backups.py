@@ -1,11 +1,14 @@
 """Backups of the whole database: SQLite's online backup API, or pg_dump/pg_restore on PostgreSQL."""
 
+import os
 import shutil
 import sqlite3
 import subprocess  # noqa: S404 - runs PostgreSQL's own client tools with arguments, never a shell
 from pathlib import Path
 
 from sqlalchemy.engine import Engine, make_url
+
+BACKUP_MODE = 0o600
 
 
 class BackupError(RuntimeError):
@@ -40,8 +43,12 @@ def _sqlite_file(engine: Engine) -> str:
 
 
 def backup(engine: Engine, path: Path) -> Path:
-    """Write a consistent copy of the live database to `path`, even while Sasar is in use."""
+    """Write a consistent copy of the live database to `path`, even while Sasar is in use.
+
+    The copy holds every NIK: it is readable by its owner alone (0600) from the moment it exists."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, BACKUP_MODE))
+    path.chmod(BACKUP_MODE)  # a file that was already there keeps the mode it had
     if engine.dialect.name == "sqlite":
         _sqlite_copy(_sqlite_file(engine), path)
     elif engine.dialect.name == "postgresql":

@@ -23,6 +23,7 @@ from crm.models import (
     User,
     Visit,
 )
+from crm.prospects import scope
 
 ERASED_NAME = "—"
 
@@ -31,12 +32,16 @@ def _digits(value: str) -> str:
     return re.sub(r"\D", "", value or "")
 
 
-def prospects_with_nik(nik: str) -> list[Prospect]:
-    """Prospects carrying this NIK (spaces, dots and dashes ignored)."""
+def prospects_with_nik(nik: str, seen_by: User | None = None) -> list[Prospect]:
+    """Prospects carrying this NIK (spaces, dots and dashes ignored); with `seen_by`, those that person may see
+    (the command line, run on the server, sees all)."""
     wanted = _digits(nik)
     if len(wanted) != 16:
         return []
-    return list(db.session.scalars(select(Prospect).where(Prospect.nik == wanted).order_by(Prospect.id)))
+    query = select(Prospect).where(Prospect.nik == wanted).order_by(Prospect.id)
+    if seen_by is not None:
+        query = query.where(scope.visibility_filter(seen_by))
+    return list(db.session.scalars(query))
 
 
 def _value(value):
@@ -65,10 +70,10 @@ REGISTRATION_COLUMNS = ("kpj", "registered_on", "jkk", "jkm", "jht", "declared_i
                         "payer", "sponsor_name", "status", "status_changed_on")
 
 
-def export_subject(nik: str) -> dict:
+def export_subject(nik: str, seen_by: User | None = None) -> dict:
     """Everything held on the person with this NIK, as a JSON-ready document."""
     people = []
-    for prospect in prospects_with_nik(nik):
+    for prospect in prospects_with_nik(nik, seen_by):
         visits = db.session.scalars(select(Visit).where(Visit.prospect_id == prospect.id).order_by(Visit.visited_at))
         contacts = db.session.scalars(select(ContactAttempt).where(ContactAttempt.prospect_id == prospect.id)
                                       .order_by(ContactAttempt.contacted_at))
@@ -136,7 +141,7 @@ def erase_subject(nik: str, actor: User | None, *, ip: str | None = None) -> Era
     """Anonymise every prospect with this NIK, their visits' notes and positions, KPJ and lead rows."""
     now = datetime.now(UTC)
     totals = [0, 0, 0, 0]
-    for prospect in prospects_with_nik(nik):
+    for prospect in prospects_with_nik(nik, actor):
         visits, registrations, rows = anonymise_prospect(prospect, now)
         totals = [totals[0] + 1, totals[1] + visits, totals[2] + registrations, totals[3] + rows]
         # The trail keeps that it happened and to which record, not who the person was.

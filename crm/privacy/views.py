@@ -14,19 +14,23 @@ from crm.privacy import subjects
 bp = Blueprint("privacy", __name__)
 
 
-@bp.get("/privacy")
+@bp.route("/privacy", methods=["GET", "POST"])
 @allow(Role.ADMIN)
 def subject_request():
-    nik = request.args.get("nik", "").strip()
-    found = subjects.prospects_with_nik(nik) if nik else []
-    return render_template("privacy/subject.html", nik=nik, found=found)
+    """The NIK is sent in the form's body, never in the URL (which access logs and the browser's history keep)."""
+    return _subject_page(request.form.get("nik", "").strip() if request.method == "POST" else "")
+
+
+def _subject_page(nik: str, status: int = 200):
+    found = subjects.prospects_with_nik(nik, seen_by=current_user) if nik else []
+    return render_template("privacy/subject.html", nik=nik, found=found), status
 
 
 @bp.post("/privacy/export")
 @allow(Role.ADMIN)
 def export_subject():
     nik = request.form.get("nik", "")
-    document = subjects.export_subject(nik)
+    document = subjects.export_subject(nik, seen_by=current_user)
     audit.record("export", "subject", None, actor=current_user, ip=request.remote_addr,
                           after={"records": len(document["people"])})
     body = json.dumps(document, ensure_ascii=False, indent=2)
@@ -40,7 +44,7 @@ def erase_subject():
     nik = request.form.get("nik", "")
     if request.form.get("confirm") != "1":
         flash(_("Tick the box to confirm the erasure."), "error")
-        return redirect(url_for("privacy.subject_request", nik=nik))
+        return _subject_page(nik.strip(), 422)
     result = subjects.erase_subject(nik, current_user, ip=request.remote_addr)
     flash(_("%(n)s records anonymised; figures and counts are unchanged.", n=result.prospects), "success")
     return redirect(url_for("privacy.subject_request"))

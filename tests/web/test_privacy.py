@@ -1,4 +1,5 @@
 import json
+import stat
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
@@ -90,6 +91,7 @@ def test_backup_restores_into_an_emptied_database_with_every_row(runner, client,
     result = runner.invoke(args=["sasar", "backup", str(path)])
     assert result.exit_code == 0, result.output
     assert path.stat().st_size > 0
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600, "a backup holds every NIK: its owner alone may read it"
 
     db.session.remove()
     with db.engine.begin() as connection:
@@ -108,11 +110,14 @@ def test_backup_restores_into_an_emptied_database_with_every_row(runner, client,
 def test_admin_answers_a_request_in_the_browser_pages(client, db):
     make_prospect("Siti Aminah", nik=NIK)
     sign_in(client, make_user(Role.ADMIN, "dimas"))
-    page = client.get(f"/privacy?nik={NIK}").get_data(as_text=True)
-    assert "Siti Aminah" in page
+    assert "Siti Aminah" not in client.get(f"/privacy?nik={NIK}").get_data(as_text=True), \
+        "a NIK in the URL lands in access logs and the browser's history: the lookup is a POST"
+    page = client.post("/privacy", data={"nik": NIK}).get_data(as_text=True)
+    assert "Siti Aminah" in page and 'method="post"' in client.get("/privacy").get_data(as_text=True)
     exported = client.post("/privacy/export", data={"nik": NIK})
     assert exported.mimetype == "application/json" and exported.json["people"][0]["prospect"]["name"] == "Siti Aminah"
-    client.post("/privacy/erase", data={"nik": NIK})  # not confirmed: nothing happens
+    unconfirmed = client.post("/privacy/erase", data={"nik": NIK})  # not confirmed: nothing happens
+    assert unconfirmed.status_code == 422 and "Siti Aminah" in unconfirmed.get_data(as_text=True)
     assert subjects.prospects_with_nik(NIK)
     client.post("/privacy/erase", data={"nik": NIK, "confirm": "1"})
     assert subjects.prospects_with_nik(NIK) == []

@@ -10,7 +10,7 @@ def test_pages_carry_security_headers_and_a_strict_csp(client, db):
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
-    assert "private" in response.headers["Cache-Control"]
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 def test_session_cookie_is_httponly_and_samesite(client, db):
@@ -55,3 +55,25 @@ def test_the_installed_app_starts_on_the_page_every_role_may_open(client, db):
         fresh = client.application.test_client()
         sign_in(fresh, make_user(role, agency_code="DINSOS" if role is Role.LIAISON else None))
         assert fresh.get(manifest["start_url"], follow_redirects=True).status_code == 200, role
+
+
+def test_every_page_behind_sign_in_is_sent_no_store_and_public_pages_may_be_kept_privately(app, client, db):
+    """Whatever a signed-in person opens may show personal data: no cache keeps it, not even the browser's. The
+    rule is one header for every endpoint not public, so a new page is covered without being listed."""
+    import re
+
+    from crm.auth.access import PUBLIC_ENDPOINTS
+
+    sign_in(client, make_user(Role.ADMIN))
+    checked = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint in ("static", "auth.logout"):
+            continue
+        response = client.get(re.sub(r"<(?:\w+:)?\w+>", "1", rule.rule))
+        public = rule.endpoint in PUBLIC_ENDPOINTS and not rule.rule.startswith("/api/")
+        expected = {"private, no-cache", "no-cache"} if public else {"no-store"}
+        sent = response.headers.get("Cache-Control")
+        assert sent in expected, f"{rule.rule}: {sent}"
+        checked.append(rule.rule)
+    assert {"/prospects/<int:prospect_id>", "/privacy", "/leads/<int:batch_id>/file", "/api/v1/me/prospects",
+            "/audit/export.csv"} <= set(checked)
