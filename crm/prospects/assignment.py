@@ -104,7 +104,7 @@ def reassign_bulk(selection: Selection, officer: User | None, actor: User, *, ip
 def bulk_move_of(event_id: int, actor: User) -> AuditEvent:
     """A bulk reassignment the actor may see and undo, or NotFound."""
     event = db.session.get(AuditEvent, event_id)
-    if event is None or event.action != BULK_ACTION or event.branch_id not in scope.branch_ids_under(actor.branch_id):
+    if event is None or event.action != BULK_ACTION or not scope.can_see_branch(actor, event.branch_id):
         raise NotFound(_l("No such reassignment."))
     return event
 
@@ -114,10 +114,9 @@ def is_undone(event: AuditEvent) -> bool:
                                                          AuditEvent.entity_id == str(event.id))) is not None
 
 
-def undo_bulk(event_id: int, actor: User, *, ip=None) -> int:
-    """Give each prospect a bulk reassignment moved back to its officer before — unless it has been
-    reassigned since. Returns how many went back; a second undo is refused."""
-    event = bulk_move_of(event_id, actor)
+def undo_bulk(event: AuditEvent, actor: User, *, ip=None) -> int:
+    """Give each prospect a bulk reassignment (`bulk_move_of`) moved back to its officer before — unless it has
+    been reassigned since. Returns how many went back; a second undo is refused."""
     if is_undone(event):
         raise Conflict(_l("This reassignment has already been undone."))
     moved_to = event.after["officer_id"]

@@ -194,8 +194,9 @@ def assign_bulk():
 @bp.post("/prospects/assign/<int:event_id>/undo")
 @allow(*MANAGERS)
 def undo_assign(event_id: int):
+    move = assignment.bulk_move_of(event_id, current_user)  # one the manager may not see does not exist: 404
     with shown_on_page():
-        back = assignment.undo_bulk(event_id, current_user, ip=request.remote_addr)
+        back = assignment.undo_bulk(move, current_user, ip=request.remote_addr)
         flash(_("Undone: %(n)s prospects are back with the officer they had before.", n=number(back)), "success")
     return redirect(url_for("prospects.assign_bulk"))
 

@@ -53,6 +53,7 @@ from crm.models import (
     User,
     Visit,
 )
+from crm.prospects import assignment
 from tests.factories import PASSWORD, make_user
 
 SKIPPED = {"auth.logout"}  # would end the walking client's own session
@@ -146,6 +147,9 @@ def _build(code: str, kecamatan: str, desa: str, serial: int, target_year: int) 
     present = EventSignup(event=event, prospect=prospect, status=SignupStatus.ACCEPTED, source=SignupSource.OFFICER)
     database.session.add_all([visit, registration, run, target, split, event, held, present])
     database.session.commit()
+    move = assignment.reassign_bulk(assignment.Selection(kecamatan_id=prospect.kecamatan_id, only_new=False),
+                                    officer, world.people[Role.MANAGER])
+    database.session.commit()
     world.lead_name = name
     world.markers += [name, nik, phone, kpj, visit.notes, run.filename, event.title,
                       held.answers["name"], held.answers["phone"]]
@@ -153,6 +157,7 @@ def _build(code: str, kecamatan: str, desa: str, serial: int, target_year: int) 
         "prospect_id": [prospect.id], "batch_id": [committed.id, preview.id], "visit_id": [visit.id],
         "registration_id": [registration.id], "run_id": [run.id], "user_id": [p.id for p in world.people.values()],
         "year": [target_year], "split_id": [split.id], "event_id": [event.id], "signup_id": [held.id, present.id],
+        "move_id": [move.event_id],
     }
     world.form = {
         "prospect_id": str(prospect.id), "prospect": str(prospect.id), "officer": str(officer.id),
@@ -205,6 +210,8 @@ def _text(response) -> str:
     return body.decode("utf-8", "replace")
 
 
+# A path argument whose name does not say what it names, on that endpoint.
+KIND_OF = {("prospects.undo_assign", "event_id"): "move_id"}  # a bulk reassignment (its audit event)
 # A record reached through another: the path names both (a target's split by its year, a sign-up by its event).
 THROUGH = {"split_id": "year", "signup_id": "event_id"}
 # Path arguments that name a format or a table, not a record: each value is walked.
@@ -218,14 +225,15 @@ def _fillings(rule, hidden: list[World]):
                for argument in sorted(set(rule.arguments) & set(CHOICES))]
     if set(records) & NATIONAL_ARGUMENTS:
         return
-    unknown = set(records) - {key for world in hidden for key in world.ids}
+    kind = {argument: KIND_OF.get((rule.endpoint, argument), argument) for argument in records}
+    unknown = set(kind.values()) - {key for world in hidden for key in world.ids}
     assert not unknown or not hidden, (
         f"{rule.rule}: this test does not know which record {sorted(unknown)} names; add it to World.ids")
     fillings = [(None, {})] if not records else []
     for world in hidden if records else ():
         children = [argument for argument in records if argument in THROUGH]
         (leading,) = children or records
-        for value in world.ids[leading]:
+        for value in world.ids[kind[leading]]:
             values = {leading: value}
             if leading in THROUGH:
                 values[THROUGH[leading]] = world.ids[THROUGH[leading]][0]
