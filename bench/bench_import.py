@@ -3,8 +3,9 @@
     .venv/bin/python bench/bench_import.py [--rows 100000] [--postgres URL] [--skip-postgres] [--untuned]
 
 Generates a CSV as an agency would send it (semicolons, Indonesian headers, NIKs and phones written in
-the usual ways, desa names with prefixes and misspellings, a few bad and repeated rows), then for each
-database — a fresh SQLite file and a PostgreSQL database (default `bench_sasar`, dropped and rebuilt) —
+the usual ways, desa names with prefixes and misspellings, a few bad and repeated rows) and the same rows
+as an XLSX workbook (NIK and phone as text cells, the row number a number), then for each database — a
+fresh SQLite file and a PostgreSQL database (default `bench_sasar`, dropped and rebuilt) —
 1. imports it through the real importer (`crm.leads.intake.import_file`, as `sasar import-leads` does, in an
    interpreter tuned for it; with `--untuned` as the web portal does, in a worker left as it is):
    read, map, validate, de-duplicate and save, timed up to and including the commit;
@@ -12,7 +13,8 @@ database — a fresh SQLite file and a PostgreSQL database (default `bench_sasar
    same table: SQLAlchemy Core `insert(table)` executemany in chunks of 1,000;
 3. empties it again and times the importer's own write path alone on those rows (COPY on PostgreSQL,
    multi-row INSERTs from a writer thread on SQLite), to show what checking and de-duplicating cost.
-It prints rows/s for each, the ratios, and the process's peak memory (RSS).
+4. in a fresh database and process again, imports the XLSX the same way (step 1 only).
+It prints rows/s for each, the ratios (XLSX / CSV: goal 0.8 or more), and each process's peak memory (RSS).
 """
 
 import argparse
@@ -125,6 +127,19 @@ def write_csv(path: Path, rows: int, places: list[tuple[str, str, str]], seed: i
             out.writerow(row)
 
 
+def write_xlsx(csv_path: Path, path: Path) -> None:
+    """The CSV's rows as a workbook typed in Excel: the row number a number, every other cell text."""
+    from openpyxl import Workbook  # only here: Sasar itself reads workbooks with calamine
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Daftar")
+    with open(csv_path, encoding="cp1252", newline="") as handle:
+        reader = csv.reader(handle, delimiter=";")
+        sheet.append(next(reader))
+        for row in reader:
+            sheet.append([int(row[0]), *row[1:]])
+    workbook.save(path)
+
+
 def bare_rows(path: Path, branch_id: int, agency_id: int) -> list[dict]:
     now = utcnow()
     with open(path, encoding="cp1252", newline="") as handle:
@@ -157,7 +172,10 @@ def _timed(write) -> float:
     return time.perf_counter() - started
 
 
-def bench(label: str, url: str, csv_path: Path, rows: int, workdir: Path, untuned: bool = False) -> None:
+def bench(label: str, url: str, csv_path: Path, rows: int, workdir: Path, untuned: bool = False,
+          list_path: Path | None = None) -> None:
+    """Import `list_path` (default: the CSV) and, for the CSV, the bare and own-write-path inserts."""
+    list_path = list_path or csv_path
     recreate_database(url)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "SASAR_IMPORT_MAX_ROWS": rows * 2,
                       "SASAR_IMPORT_MAX_BYTES": 1 << 30})
@@ -172,12 +190,20 @@ def bench(label: str, url: str, csv_path: Path, rows: int, workdir: Path, untune
         before = peak_mb()
         started, cpu = time.perf_counter(), time.process_time()
         with contextlib.nullcontext() if untuned else interpreter_tuned_for_import():
-            result = import_file(csv_path, submission=submission, limits=ImportLimits.from_config(app.config),
+            result = import_file(list_path, submission=submission, limits=ImportLimits.from_config(app.config),
                                  uploads=Path(app.instance_path) / "uploads")
             db.session.commit()
         imported, imported_cpu = time.perf_counter() - started, time.process_time() - cpu
         after = peak_mb()
         summary = result.summary()
+        kind = "XLSX" if list_path.suffix == ".xlsx" else "CSV"
+        if list_path != csv_path:
+            print(f"{label} {kind}: import {summary['rows']:,} rows in {imported:.2f} s = "
+                  f"{rows / imported:,.0f} rows/s (Python CPU {imported_cpu:.2f} s; created {summary['created']:,}, "
+                  f"invalid {summary['invalid']:,}); "
+                  f"peak memory {before:.0f} MB before the import, {after:.0f} MB after")
+            print(f"RATE {label} {kind} {rows / imported:.0f}")
+            return
 
         data = bare_rows(csv_path, branch.id, agency.id)
         table = Prospect.__table__
@@ -210,6 +236,7 @@ def bench(label: str, url: str, csv_path: Path, rows: int, workdir: Path, untune
     print(f"{label}: the importer's own write path alone ({'COPY' if 'postgresql' in url else 'multi-row INSERT'}"
           f") {len(data):,} rows in {own:.2f} s = {own_rate:,.0f} rows/s; import / that = {import_rate / own_rate:.2f}")
     print(f"{label}: peak memory {before:.0f} MB before the import, {after:.0f} MB after")
+    print(f"RATE {label.split()[0]} CSV {import_rate:.0f}")
 
 
 def main() -> None:
@@ -219,6 +246,7 @@ def main() -> None:
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--only", choices=("sqlite", "postgresql"), help="run one database in this process")
     parser.add_argument("--csv", type=Path, help="the generated list to read (default: generate one)")
+    parser.add_argument("--list", type=Path, help="with --only: import this file (the XLSX) instead of the CSV")
     parser.add_argument("--untuned", action="store_true",
                         help="import as the web portal does: the interpreter as it is (interpreter_tuned_for_import)")
     args = parser.parse_args()
@@ -239,13 +267,28 @@ def main() -> None:
                   "(semicolon CSV, Windows-1252)", flush=True)
         if args.only:
             url = f"sqlite:///{workdir / 'bench.sqlite'}" if args.only == "sqlite" else args.postgres
-            bench(args.only, url, csv_path, args.rows, workdir, args.untuned)
+            bench(args.only, url, csv_path, args.rows, workdir, args.untuned, args.list)
             return
-        # Each database in a process of its own, so that its peak memory is its own.
+        xlsx_path = csv_path.with_suffix(".xlsx")
+        write_xlsx(csv_path, xlsx_path)
+        print(f"wrote the same rows as XLSX, {xlsx_path.stat().st_size / 1e6:.1f} MB", flush=True)
+        # Each database and each file in a process of its own (and a fresh database), so that its peak
+        # memory is its own and the XLSX finds the database as the CSV did.
+        rates = {}
         for kind in ("sqlite",) if args.skip_postgres else ("sqlite", "postgresql"):
-            command = [sys.executable, __file__, "--only", kind, "--csv", str(csv_path), "--rows", str(args.rows),
-                       "--postgres", args.postgres, *(["--untuned"] if args.untuned else [])]
-            subprocess.run(command, check=True)  # noqa: S603 - this very script, with its own arguments
+            for extra in ([], ["--list", str(xlsx_path)]):
+                command = [sys.executable, __file__, "--only", kind, "--csv", str(csv_path), "--rows", str(args.rows),
+                           "--postgres", args.postgres, *(["--untuned"] if args.untuned else []), *extra]
+                output = subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
+                for line in output.splitlines():
+                    if line.startswith("RATE "):
+                        _, database, fmt, rate = line.split()
+                        rates[database, fmt] = float(rate)
+                    else:
+                        print(line, flush=True)
+            csv_rate, xlsx_rate = rates[kind, "CSV"], rates[kind, "XLSX"]
+            print(f"{kind}: XLSX {xlsx_rate:,.0f} rows/s / CSV {csv_rate:,.0f} rows/s = {xlsx_rate / csv_rate:.2f} "
+                  "(goal: 0.8 or more; CSV 20,000 rows/s or more)", flush=True)
 
 
 if __name__ == "__main__":
