@@ -73,7 +73,7 @@ def make_cursor(at: datetime) -> str:
 def read_cursor(cursor: str) -> datetime:
     """The time a cursor of `make_cursor` stands for; Invalid when it is not one."""
     digits = cursor[1:] if cursor.startswith("t") else ""
-    if not digits.isdigit() or len(digits) > 15:
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 13:  # 13 digits of ms: until the year 2286
         raise Invalid(_l("The sync cursor “%(cursor)s” is not one Sasar gave: sync again without it.",
                          cursor=cursor[:40]), field="since")
     return datetime.fromtimestamp(int(digits) / 1000, UTC)
