@@ -1,6 +1,6 @@
 """The append-only audit trail: who changed what, when, from where, with the values before and after."""
 
-from sqlalchemy import event
+from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
 from crm.extensions import db
@@ -19,6 +19,15 @@ def record(action: str, entity: str, entity_id, *, actor=None, branch_id=None, i
     )
     db.session.add(event_row)
     return event_row
+
+
+def redact(event_row: AuditEvent, *, before: dict | None, after: dict | None) -> None:
+    """The one change the trail allows: a person's identifiers blanked in an event's values when the person is
+    erased (UU 27/2022). Who did what to which record, and when, stays. Written past the ORM, which refuses
+    every other change."""
+    db.session.execute(update(AuditEvent.__table__).where(AuditEvent.__table__.c.id == event_row.id)
+                       .values(before=before, after=after))
+    db.session.expire(event_row, ["before", "after"])
 
 
 @event.listens_for(Session, "before_flush")

@@ -14,7 +14,6 @@ from crm import audit
 from crm.events.signups import discard_held, events_of_prospect, held_with_nik
 from crm.extensions import db
 from crm.models import (
-    AuditEvent,
     ContactAttempt,
     LeadRow,
     Prospect,
@@ -23,9 +22,10 @@ from crm.models import (
     User,
     Visit,
 )
+from crm.privacy import history
 from crm.prospects import scope
 
-ERASED_NAME = "—"
+ERASED_NAME = history.ERASED
 
 
 def _digits(value: str) -> str:
@@ -98,8 +98,7 @@ def export_subject(nik: str, seen_by: User | None = None) -> dict:
                        for signup in events_of_prospect(prospect.id)],
             "lead_rows": [{"batch": row.batch_id, "row_number": row.row_number, "status": row.status.value,
                            "cells": row.cells} for row in rows],
-            "history": [{"at": _value(event.at), "action": event.action,
-                         "by": event.actor_id} for event in _audit_events_for(prospect.id)],
+            "history": history.history(prospect),
         })
     held = [{"event": signup.event.title, "sent_at": _value(signup.created_at), "answers": signup.answers}
             for signup in held_with_nik(_digits(nik))]
@@ -138,10 +137,12 @@ def anonymise_prospect(prospect: Prospect, now: datetime) -> tuple[int, int, int
 
 
 def erase_subject(nik: str, actor: User | None, *, ip: str | None = None) -> Erasure:
-    """Anonymise every prospect with this NIK, their visits' notes and positions, KPJ and lead rows."""
+    """Anonymise every prospect with this NIK, their visits' notes and positions, KPJ and lead rows, and blank
+    their identifiers in the audit trail's values (the events stay)."""
     now = datetime.now(UTC)
     totals = [0, 0, 0, 0]
     for prospect in prospects_with_nik(nik, actor):
+        history.erase_from_trail(prospect, history.identifiers_of(prospect))
         visits, registrations, rows = anonymise_prospect(prospect, now)
         totals = [totals[0] + 1, totals[1] + visits, totals[2] + registrations, totals[3] + rows]
         # The trail keeps that it happened and to which record, not who the person was.
@@ -159,7 +160,3 @@ def reveal(prospect: Prospect, field: str, actor: User, *, ip: str | None = None
                  after={"field": field})
     return getattr(prospect, field)
 
-
-def _audit_events_for(prospect_id: int) -> list[AuditEvent]:
-    return list(db.session.scalars(select(AuditEvent).where(
-        AuditEvent.entity == "prospect", AuditEvent.entity_id == str(prospect_id)).order_by(AuditEvent.at)))

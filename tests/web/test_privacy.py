@@ -127,3 +127,29 @@ def test_only_admins_handle_personal_data_requests(client, db):
     sign_in(client, make_user(Role.MANAGER, "yuli"))
     assert client.get(f"/privacy?nik={NIK}").status_code == 403
     assert client.post("/privacy/export", data={"nik": NIK}).status_code == 403
+
+
+def test_erasure_blanks_the_person_in_the_audit_trail_and_keeps_every_event(runner, client, db):
+    from crm import audit
+    from crm.registrations.registering import snapshot
+
+    prospect = _person_with_history(client, db)
+    registration = db.session.scalar(select(Registration))
+    audit.record("create", "registration", registration.id, branch_id=prospect.branch_id, after=snapshot(registration))
+    audit.record("update", "prospect", prospect.id, branch_id=prospect.branch_id,
+                 before={"phone": "+6281299998888", "stage": "contacted"}, after={"phone": prospect.phone})
+    audit.record("import", "lead_batch", 7, after={"note": f"NIK {NIK} sent twice"})  # named outside her records
+    audit.record("update", "user", 999, after={"name": "Siti Aminah"})  # the same name, someone else's record
+    db.session.commit()
+    events = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    assert runner.invoke(args=["sasar", "erase-person", NIK, "--yes"]).exit_code == 0
+    db.session.expire_all()
+    values = json.dumps([(e.before, e.after) for e in db.session.scalars(select(AuditEvent))])
+    for identifier in (NIK, "12345678901", "+6281234567890", "+6281299998888"):
+        assert identifier not in values, identifier
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events + 1  # the erasure's own
+    created = db.session.scalar(select(AuditEvent).where(AuditEvent.entity == "registration"))
+    assert created.after["kpj"] == subjects.ERASED_NAME and created.after["declared_income"] == 1_000_000
+    assert created.entity_id == str(registration.id) and created.action == "create"
+    other = db.session.scalar(select(AuditEvent).where(AuditEvent.entity == "user", AuditEvent.entity_id == "999"))
+    assert other.after == {"name": "Siti Aminah"}
