@@ -83,6 +83,8 @@ def test_offline_every_prospect_of_the_day_opens_with_its_own_data_and_sign_out_
         expect(page.locator("[data-ws-text=place]")).to_contain_text(prospect.desa.name)
         expect(page.locator(".stage")).to_have_text(_label(prospect.stage))
         expect(page.locator("[data-ws-synced]")).to_contain_text("40")
+        if prospect is planned[0]:
+            screenshot(page, f"prospect-offline-{db.engine.dialect.name}")
         page.locator("a[data-ws-href^='/visits/new']").click()
         expect(page).to_have_url(re.compile(rf"/visits/new\?prospect={prospect.id}$"))
         expect(page.locator("[data-prospect-name]")).to_have_text(prospect.name)
