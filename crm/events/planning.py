@@ -16,6 +16,7 @@ from crm.extensions import db
 from crm.i18n import number
 from crm.models import Agency, Event, EventKind, EventSignup, Region, RegionLevel, Role, SignupStatus, User
 from crm.models.base import utcnow
+from crm.registrations.targets import FIRST_YEAR, LAST_YEAR
 
 KIND_LABELS = {
     EventKind.SOSIALISASI: _l("Socialisation (sosialisasi)"),
@@ -77,6 +78,10 @@ def _check(details: EventDetails, branch_id: int) -> tuple[Region, Agency | None
     details.title = title
     if details.starts_at is None or details.ends_at is None:
         raise Invalid(_l("Enter when the event starts and ends."), field="starts_at")
+    years = (details.starts_at.year, details.ends_at.year)
+    if min(years) < FIRST_YEAR or max(years) > LAST_YEAR:  # before any arithmetic: year 9999 would overflow
+        raise Invalid(_l("An event takes place from %(first)d to %(last)d.", first=FIRST_YEAR, last=LAST_YEAR),
+                      field="starts_at")
     if details.ends_at <= details.starts_at:
         raise Invalid(_l("The event must end after it starts."), field="ends_at")
     if details.ends_at - details.starts_at > LONGEST_EVENT:

@@ -9,6 +9,7 @@ from crm import reference
 from crm.auth.access import allow
 from crm.dashboard import filters
 from crm.errors import shown_on_page
+from crm.events.signups import events_of_prospect
 from crm.extensions import db
 from crm.i18n import local_timezone, local_today, number
 from crm.labels import CHANNEL_LABELS, CONTACT_OUTCOME_LABELS, DECLINE_LABELS, OUTCOME_LABELS, flag_text
@@ -91,6 +92,7 @@ def detail(prospect_id: int, revealed: tuple[str, ...] = (), contact_form: Conta
     can_work = scope.can_work(current_user, prospect)
     return render_template("prospects/detail.html", prospect=prospect, history=contacts.history_of(prospect),
                            officers=officers, registration=registration_of(prospect),
+                           events=events_of_prospect(prospect.id),
                            outcome_labels=OUTCOME_LABELS, decline_labels=DECLINE_LABELS, flag_text=flag_text,
                            channel_labels=CHANNEL_LABELS, contact_outcome_labels=CONTACT_OUTCOME_LABELS,
                            stage_labels=STAGE_LABELS, can_work=can_work,

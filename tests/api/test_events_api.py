@@ -110,3 +110,10 @@ def test_the_funnel_api_narrows_to_an_event(client, db, headers, officer):
                           headers=_bearer(db, manager))
     assert narrowed.status_code == 200, narrowed.json
     assert narrowed.json["total"] == 2 and narrowed.json["filters"]["event"] == str(event.id)
+
+
+def test_an_event_beyond_the_years_sasar_knows_is_a_422_not_a_crash(client, db, headers):
+    response = client.post("/api/v1/events", headers=headers, json={
+        "title": "Jauh", "kind": "other", "starts_at": "9999-12-31T23:00:00-23:59",
+        "ends_at": "9999-12-31T23:59:00-23:59", "desa_id": desa_named("Kilensari").id})
+    assert response.status_code == 422 and response.json["field"] == "starts_at"

@@ -437,3 +437,11 @@ def test_a_possible_duplicate_is_pointed_out_at_the_event(client, db, event, off
     sign_in(client, officer)
     live = client.get(f"/events/{event.id}/live").get_data(as_text=True)
     assert f'href="/prospects/{known.id}" data-candidate' in live
+
+
+def test_the_prospect_page_shows_the_events_and_the_consent_text_version(client, db, event, officer):
+    client.application.test_client().post(f"/e/{event.code}", data=_answer())
+    prospect = db.session.scalar(select(Prospect))
+    sign_in(client, officer)
+    page = client.get(f"/prospects/{prospect.id}").get_data(as_text=True)
+    assert event.title in page.split("data-prospect-events")[1] and PURPOSE_VERSION in page
