@@ -22,6 +22,7 @@ from crm.leads.importer import ImportLimits, interpreter_tuned_for_import
 from crm.leads.storage import uploads_dir
 from crm.models import BatchSource, Prospect, Role
 from crm.privacy import backups, retention, subjects
+from crm.privacy.document import subject_document
 from crm.registrations import reconciliation, targets
 from crm.visits import reach
 
@@ -222,7 +223,7 @@ def purge_stale_command(months: int):
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file (default: stdout).")
 @with_appcontext
 def export_person_command(nik: str, output: Path | None):
-    document = subjects.export_subject(nik)
+    document = subject_document(nik)
     text = json.dumps(document, ensure_ascii=False, indent=2)
     if output:
         output.write_text(text, encoding="utf-8")

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
 from crm import audit
@@ -26,6 +27,7 @@ from crm.privacy import history
 from crm.prospects import scope
 
 ERASED_NAME = history.ERASED
+PURPOSES = _l("Outreach for BPJS Ketenagakerjaan social security (Sasar, Situbondo branch)")
 
 
 def _digits(value: str) -> str:
@@ -104,7 +106,7 @@ def export_subject(nik: str, seen_by: User | None = None) -> dict:
             for signup in held_with_nik(_digits(nik))]
     return {"generated_at": datetime.now(UTC).isoformat(), "nik": _digits(nik), "people": people,
             "event_answers_held_for_review": held,
-            "purposes": "Outreach for BPJS Ketenagakerjaan social security (Sasar, Situbondo branch)"}
+            "purposes": str(PURPOSES)}
 
 
 @dataclass(frozen=True)

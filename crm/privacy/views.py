@@ -10,6 +10,7 @@ from crm import audit
 from crm.auth.access import allow
 from crm.models import Role
 from crm.privacy import subjects
+from crm.privacy.document import subject_document
 
 bp = Blueprint("privacy", __name__)
 
@@ -30,7 +31,7 @@ def _subject_page(nik: str, status: int = 200):
 @allow(Role.ADMIN)
 def export_subject():
     nik = request.form.get("nik", "")
-    document = subjects.export_subject(nik, seen_by=current_user)
+    document = subject_document(nik, seen_by=current_user)
     audit.record("export", "subject", None, actor=current_user, ip=request.remote_addr,
                           after={"records": len(document["people"])})
     body = json.dumps(document, ensure_ascii=False, indent=2)

@@ -39,9 +39,9 @@ def test_export_holds_everything_on_the_person_and_nothing_on_others(runner, cli
     assert result.exit_code == 0, result.output
     document = json.loads(out.read_text(encoding="utf-8"))
     [person] = document["people"]
-    assert person["prospect"]["name"] == "Siti Aminah" and person["prospect"]["nik"] == NIK
-    assert person["visits"][0]["notes"] == "Rumah dekat TPI, istri jualan ikan"
-    assert person["registration"]["kpj"] == "12345678901"
+    assert person["prospect"]["name"]["value"] == "Siti Aminah" and person["prospect"]["nik"]["value"] == NIK
+    assert person["visits"][0]["notes"]["value"] == "Rumah dekat TPI, istri jualan ikan"
+    assert person["registration"]["kpj"]["value"] == "12345678901"
     assert "Orang Lain" not in out.read_text(encoding="utf-8")
 
 
@@ -115,7 +115,8 @@ def test_admin_answers_a_request_in_the_browser_pages(client, db):
     page = client.post("/privacy", data={"nik": NIK}).get_data(as_text=True)
     assert "Siti Aminah" in page and 'method="post"' in client.get("/privacy").get_data(as_text=True)
     exported = client.post("/privacy/export", data={"nik": NIK})
-    assert exported.mimetype == "application/json" and exported.json["people"][0]["prospect"]["name"] == "Siti Aminah"
+    assert exported.mimetype == "application/json"
+    assert exported.json["people"][0]["prospect"]["name"]["value"] == "Siti Aminah"
     unconfirmed = client.post("/privacy/erase", data={"nik": NIK})  # not confirmed: nothing happens
     assert unconfirmed.status_code == 422 and "Siti Aminah" in unconfirmed.get_data(as_text=True)
     assert subjects.prospects_with_nik(NIK)
@@ -153,3 +154,41 @@ def test_erasure_blanks_the_person_in_the_audit_trail_and_keeps_every_event(runn
     assert created.entity_id == str(registration.id) and created.action == "create"
     other = db.session.scalar(select(AuditEvent).where(AuditEvent.entity == "user", AuditEvent.entity_id == "999"))
     assert other.after == {"name": "Siti Aminah"}
+
+
+def _fields(node, key=None):
+    """Every labelled field of the export, with its key: each dict holding a label and a value."""
+    if isinstance(node, dict):
+        if {"label", "value"} <= set(node):
+            yield key, node
+            return
+        for name, item in node.items():
+            if name != "sections":
+                yield from _fields(item, name)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _fields(item, key)
+
+
+def test_the_export_labels_every_field_in_indonesian_and_holds_the_audit_history(client, db):
+    prospect = _person_with_history(client, db)
+    client.post("/logout")
+    sign_in(client, make_user(Role.ADMIN, "dimas", name="Dimas Pratama"))
+    client.post("/language", data={"language": "en"})  # the admin works in English; the person's copy is not
+    client.post(f"/prospects/{prospect.id}/reveal", data={"field": "nik"})
+    document = client.post("/privacy/export", data={"nik": NIK}).json
+    [person] = document["people"]
+    fields = list(_fields(document))
+    assert len(fields) > 40
+    unnamed = sorted({key for key, field in fields if field["label"] == key})
+    assert unnamed == [], f"fields with no Indonesian label: {unnamed}"
+    assert person["prospect"]["name"] == {"label": "Nama", "value": "Siti Aminah"}
+    assert person["prospect"]["stage"] == {"label": "Tahap", "value": "interested", "text": "Berminat"}
+    assert person["visits"][0]["outcome"]["value"] == "interested"
+    assert person["visits"][0]["outcome"]["text"] == "Bertemu — berminat"
+    assert person["registration"]["kpj"] == {"label": "KPJ", "value": "12345678901"}
+    assert document["sections"]["history"] == "Riwayat jejak audit"
+    [revealed] = [entry for entry in person["history"] if entry["action"]["value"] == "reveal"]
+    assert revealed["by"]["value"] == "Dimas Pratama" and revealed["after"]["value"] == {"field": "nik"}
+    assert revealed["description"]["value"].startswith("Dimas Pratama ")
+    assert revealed["action"]["text"] != "revealed a field of"  # in Indonesian
