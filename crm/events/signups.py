@@ -134,6 +134,11 @@ def require_open(event: Event, now: datetime) -> None:
         raise SignupNotOpenYet(_l("Sign-up for this event opens a day before it starts."))
 
 
+def held_count(event: Event) -> int:
+    return db.session.scalar(select(func.count()).select_from(EventSignup).where(
+        EventSignup.event_id == event.id, EventSignup.status == SignupStatus.HELD))
+
+
 def form_signups(event: Event) -> int:
     """Answers of the public form that made or found a prospect: what the cap counts."""
     return db.session.scalar(select(func.count()).select_from(EventSignup).where(

@@ -94,7 +94,7 @@ def live(event_id: int, form: AttendeeForm | None = None):
     event = _event_or_404(event_id)
     return render_template("events/live.html", event=event, form=form or AttendeeForm(formdata=None),
                            signups=signups.signups_of(event), stage_labels=STAGE_LABELS,
-                           held_count=len(signups.signups_of(event, status=SignupStatus.HELD)),
+                           held_count=signups.held_count(event),
                            state=planning.signup_state(event, utcnow()))
 
 

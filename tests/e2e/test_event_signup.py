@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from crm.events.consent import PURPOSE_VERSION
 from crm.models import ConsentBasis, Prospect, Role
-from tests.e2e.conftest import TIMEOUT_MS, screenshot
+from tests.e2e.conftest import _open_page as open_page
+from tests.e2e.conftest import screenshot
 from tests.e2e.steps import overflows_sideways, sign_in
 from tests.factories import PASSWORD, make_event, make_user
 
@@ -15,12 +16,10 @@ PAGE_BUDGET = 30 * 1024  # the page and its stylesheet, on a weak signal
 
 @pytest.fixture(params=[320, 360], ids=["320px", "360px"])
 def small_phone(request, browser, base_url):
-    context = browser.new_context(base_url=base_url, viewport={"width": request.param, "height": 640},
-                                  is_mobile=True, has_touch=True, java_script_enabled=False)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    yield request.param, page
-    context.close()
+    """A cheap phone's width with JavaScript switched off (the browser's errors still fail the test)."""
+    for page in open_page(browser, base_url, viewport={"width": request.param, "height": 640}, is_mobile=True,
+                          has_touch=True, java_script_enabled=False):
+        yield request.param, page
 
 
 def _fits(page, width: int, selector: str) -> bool:

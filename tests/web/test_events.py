@@ -9,6 +9,7 @@ import redis
 from sqlalchemy import func, select
 
 from crm import create_app, reference
+from crm.auth.access import PUBLIC_ENDPOINTS
 from crm.events import limits
 from crm.events.consent import PURPOSE_VERSION
 from crm.extensions import db as database
@@ -445,3 +446,9 @@ def test_the_prospect_page_shows_the_events_and_the_consent_text_version(client,
     sign_in(client, officer)
     page = client.get(f"/prospects/{prospect.id}").get_data(as_text=True)
     assert event.title in page.split("data-prospect-events")[1] and PURPOSE_VERSION in page
+
+
+def test_the_sign_up_form_is_the_only_events_page_open_without_signing_in(app, client, db, event):
+    assert {endpoint for endpoint in PUBLIC_ENDPOINTS if endpoint.startswith("events.")} == {"events.signup"}
+    assert client.get(f"/e/{event.code}").status_code == 200
+    assert client.get(f"/events/{event.id}").headers["Location"].startswith("/login")
