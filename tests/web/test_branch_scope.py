@@ -38,6 +38,7 @@ from crm.models import (
     EventKind,
     EventSignup,
     LeadBatch,
+    MessageTemplate,
     Outcome,
     ParticipantStatus,
     Prospect,
@@ -145,19 +146,21 @@ def _build(code: str, kecamatan: str, desa: str, serial: int, target_year: int) 
                        answers={"name": f"Peserta Tertunda {suffix}", "nik": None, "phone": f"+6285{serial}11223344",
                                 "desa_id": prospect.desa_id, "occupation": "Nelayan"})
     present = EventSignup(event=event, prospect=prospect, status=SignupStatus.ACCEPTED, source=SignupSource.OFFICER)
-    database.session.add_all([visit, registration, run, target, split, event, held, present])
+    message = MessageTemplate(branch_id=prospect.branch_id, title=f"Pesan Rahasia {suffix}",
+                              body="Assalamualaikum {nama}, saya {petugas} dari BPJS Ketenagakerjaan.")
+    database.session.add_all([visit, registration, run, target, split, event, held, present, message])
     database.session.commit()
     move = assignment.reassign_bulk(assignment.Selection(kecamatan_id=prospect.kecamatan_id, only_new=False),
                                     officer, world.people[Role.MANAGER])
     database.session.commit()
     world.lead_name = name
-    world.markers += [name, nik, phone, kpj, visit.notes, run.filename, event.title,
+    world.markers += [name, nik, phone, kpj, visit.notes, run.filename, event.title, message.title,
                       held.answers["name"], held.answers["phone"]]
     world.ids = {
         "prospect_id": [prospect.id], "batch_id": [committed.id, preview.id], "visit_id": [visit.id],
         "registration_id": [registration.id], "run_id": [run.id], "user_id": [p.id for p in world.people.values()],
         "year": [target_year], "split_id": [split.id], "event_id": [event.id], "signup_id": [held.id, present.id],
-        "move_id": [move.event_id],
+        "move_id": [move.event_id], "template_id": [message.id],
     }
     world.form = {
         "prospect_id": str(prospect.id), "prospect": str(prospect.id), "officer": str(officer.id),
