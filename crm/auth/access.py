@@ -45,8 +45,13 @@ def rule_for(app, endpoint: str) -> frozenset[Role] | None:
     return getattr(view, RULE_ATTRIBUTE, None)
 
 
-def has_role(user, *roles: Role) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.role in roles
+def may_open(user, endpoint: str) -> bool:
+    """Whether `user` may open `endpoint`, by the rule the request itself would meet: pages offer only the
+    links and buttons that lead somewhere (in templates: `may_open("auth.users")`, for the signed-in user)."""
+    if endpoint in PUBLIC_ENDPOINTS:
+        return True
+    allowed = rule_for(current_app, endpoint)
+    return bool(getattr(user, "is_authenticated", False)) and allowed is not None and user.role in allowed
 
 
 def _is_api_request() -> bool:
@@ -86,6 +91,7 @@ def init_app(app) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
     app.before_request(_check_access)
+    app.add_template_global(lambda endpoint: may_open(current_user, endpoint), "may_open")
 
 
 def access_matrix(app) -> list[tuple[str, str, frozenset[Role] | None]]:

@@ -159,20 +159,3 @@ class Validator:
                 checked.place_unresolved = True
                 checked.place_as_given = ", ".join(part for part in (desa, kecamatan) if part)[:PLACE_AS_GIVEN_LENGTH]
         return checked
-        checked.address = self._text(values, ADDRESS, checked)
-        occupation = self._text(values, OCCUPATION, checked)
-        business_type = self._text(values, BUSINESS_TYPE, checked)
-        checked.occupation = occupation or business_type
-        checked.business_name = self._text(values, BUSINESS_NAME, checked)
-        checked.reference = self._text(values, REFERENCE, checked)
-        if occupation or business_type:
-            checked.sector = sector = sector_for(occupation, business_type)
-            checked.sector_name = sector._name_
-        desa = self._text(values, DESA, checked)
-        kecamatan = self._text(values, KECAMATAN, checked)
-        if desa or kecamatan:
-            checked.place = self.matcher.match(desa, kecamatan)
-            if not checked.place.resolved:
-                checked.place_as_given = ", ".join(part for part in (desa, kecamatan) if part)[
-                    :PLACE_AS_GIVEN_LENGTH]
-        return checked

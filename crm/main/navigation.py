@@ -2,10 +2,9 @@
 
 from dataclasses import dataclass
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from crm.auth.access import rule_for
+from crm.auth.access import may_open
 
 
 @dataclass(frozen=True)
@@ -38,4 +37,4 @@ NAV_ITEMS = (
 def items_for(user) -> list[NavItem]:
     if not user.is_authenticated:
         return []
-    return [item for item in NAV_ITEMS if user.role in (rule_for(current_app, item.endpoint) or ())]
+    return [item for item in NAV_ITEMS if may_open(user, item.endpoint)]

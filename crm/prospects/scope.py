@@ -12,7 +12,7 @@ Every record belongs to a branch, and every scope starts from the branches a per
 Other areas' scopes (lead lists, reconciliation runs, accounts, the dashboard) are built from these.
 """
 
-from sqlalchemy import Select, false, or_, select, true
+from sqlalchemy import false, or_, select, true
 
 from crm.extensions import db
 from crm.models import Branch, Prospect, Role, User, officer_kecamatan
@@ -65,10 +65,6 @@ def visibility_filter(user: User):
 def visible_users(user: User):
     """A WHERE clause on User: the accounts of the branches `user` may see."""
     return in_visible_branches(user, User.branch_id)
-
-
-def visible_prospects(user: User) -> Select:
-    return select(Prospect).where(visibility_filter(user))
 
 
 def can_see(user: User, prospect: Prospect) -> bool:

@@ -110,3 +110,16 @@ def test_readme_states_the_access_matrix_of_the_code(app):
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert access_matrix_markdown(app) in readme, \
         "README's access table is out of date: run `flask --app wsgi sasar access-matrix --write README.md`"
+
+
+@pytest.mark.parametrize("role, page, link, shown", [
+    (Role.ADMIN, "/targets", "/targets/settings", True),
+    (Role.MANAGER, "/targets", "/targets/settings", False),
+    (Role.MANAGER, "/prospects", "/prospects/assign", True),
+    (Role.OFFICER, "/prospects", "/prospects/assign", False),
+])
+def test_pages_offer_a_link_only_to_whom_its_page_would_open(app, client, db, role, page, link, shown):
+    user = make_user(role)
+    sign_in(client, user)
+    assert (f'href="{link}' in client.get(page).get_data(as_text=True)) is shown
+    assert (client.get(link).status_code == 200) is shown
