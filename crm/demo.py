@@ -12,6 +12,8 @@ from sqlalchemy import select
 
 from crm import reference
 from crm.auth import accounts
+from crm.events import planning, signups
+from crm.events.consent import PURPOSE_VERSION
 from crm.extensions import db
 from crm.i18n import local_now, local_timezone
 from crm.models import (
@@ -19,6 +21,8 @@ from crm.models import (
     BatchStatus,
     ConsentBasis,
     DeclineReason,
+    EventKind,
+    EventSignup,
     LeadBatch,
     Outcome,
     ParticipantStatus,
@@ -31,6 +35,8 @@ from crm.models import (
     Registration,
     Role,
     Sector,
+    SignupSource,
+    SignupStatus,
     Stage,
     Target,
     Visit,
@@ -237,7 +243,35 @@ def seed_demo(prospect_count: int = 2000, seed: int = 2024, today: date | None =
     db.session.add_all(registrations)
     _set_targets(branch, today.year, registrations)
     db.session.flush()
+    _add_events(officers, prospects, rng, now, tz)
     return DemoResult(logins, len(prospects), len(visits), len(registrations))
+
+
+# Two outreach events: a morning at the fish auction a fortnight ago, with the people who signed up there, and a
+# socialisation at the balai desa in three days' time (its sign-up link opens the day before).
+DEMO_EVENTS = (
+    ("Sosialisasi BPU di TPI Kilensari", EventKind.TPI, "Kilensari", "DISNAKKAN", -14, 40),
+    ("Sosialisasi Jaminan Sosial di Balai Desa Mangaran", EventKind.SOSIALISASI, "Mangaran", "DPMD", 3, 0),
+)
+
+
+def _add_events(officers: dict, prospects: list[Prospect], rng: random.Random, now: datetime, tz) -> None:
+    for title, kind, desa_name, agency_code, days, people in DEMO_EVENTS:
+        desa = db.session.scalar(select(Region).where(Region.level == RegionLevel.DESA, Region.name == desa_name))
+        officer = officers[desa.parent_id]
+        start = datetime.combine((now.astimezone(tz) + timedelta(days=days)).date(), time(7), tzinfo=tz)
+        event = planning.create_event(planning.EventDetails(
+            title=title, kind=kind, starts_at=start, ends_at=start + timedelta(hours=3), desa_id=desa.id,
+            agency_id=reference.agency_by_code(agency_code).id, officer_ids=[officer.id], expected_attendees=60),
+            officer)
+        nearby = [p for p in prospects if p.kecamatan_id == desa.parent_id and p.created_at < start]
+        for prospect in rng.sample(nearby, min(people, len(nearby))):
+            signups.record_consent(prospect, start.date())
+            db.session.add(EventSignup(event=event, prospect=prospect, status=SignupStatus.ACCEPTED,
+                                       source=SignupSource.FORM, known=True, present=rng.random() < 0.8,
+                                       consent_version=PURPOSE_VERSION,
+                                       created_at=start + timedelta(minutes=rng.randint(0, 180))))
+    db.session.flush()
 
 
 def _visit(rng, prospect, officer, outcome, visited_at, desa) -> Visit:

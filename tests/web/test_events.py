@@ -8,12 +8,13 @@ import pytest
 import redis
 from sqlalchemy import func, select
 
-from crm import create_app, reference
+from crm import create_app, demo, reference
 from crm.auth.access import PUBLIC_ENDPOINTS
 from crm.events import limits
 from crm.events.consent import PURPOSE_VERSION
+from crm.events.results import event_funnels
 from crm.extensions import db as database
-from crm.i18n import local_today
+from crm.i18n import local_timezone, local_today
 from crm.models import (
     ConsentBasis,
     Event,
@@ -374,8 +375,6 @@ def test_each_event_has_its_funnel_and_first_contributions(client, db, event, of
     assert response.status_code == 302, response.get_data(as_text=True)
     contribution = db.session.scalar(select(Registration.monthly_contribution))
     page = client.get(f"/events/{event.id}").get_data(as_text=True)
-    from crm.events.results import event_funnels
-    from crm.i18n import local_timezone
     funnel = event_funnels([event], local_timezone())[event.id]
     assert funnel.steps() == [("signed_up", 3), ("present", 1), ("contacted", 2), ("visited", 1),
                               ("registered", 1)]
@@ -452,3 +451,12 @@ def test_the_sign_up_form_is_the_only_events_page_open_without_signing_in(app, c
     assert {endpoint for endpoint in PUBLIC_ENDPOINTS if endpoint.startswith("events.")} == {"events.signup"}
     assert client.get(f"/e/{event.code}").status_code == 200
     assert client.get(f"/events/{event.id}").headers["Location"].startswith("/login")
+
+
+def test_the_demo_has_a_past_event_with_its_people_and_one_to_come(db):
+    demo.seed_demo(prospect_count=300, seed=7)
+    db.session.commit()
+    past, coming = sorted(db.session.scalars(select(Event)), key=lambda e: e.starts_at)
+    funnel = event_funnels([past, coming], local_timezone())
+    assert funnel[past.id].signed_up > 0 and 0 < funnel[past.id].present <= funnel[past.id].signed_up
+    assert funnel[coming.id].signed_up == 0 and coming.starts_at > datetime.now(UTC)
