@@ -15,8 +15,13 @@ WIDTH = 640
 LABEL_WIDTH = 190
 VALUE_WIDTH = 80
 ROW_HEIGHT = 26
+LINE_HEIGHT = 13
 BAR_HEIGHT = 18
-MAX_LABEL = 26
+# A label line at 12px fits LABEL_WIDTH − 8 px with this many characters of the widest common letters; a
+# longer label wraps onto a second line, and what still does not fit is shortened with "…" (the row's
+# <title> keeps the whole text).
+LABEL_LINE = 24
+LABEL_LINES = 2
 _ids = count(1)
 
 
@@ -28,8 +33,27 @@ def _format(value, kind: str) -> str:
     return number(value, 0 if kind == COUNT else 1)
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= MAX_LABEL else text[:MAX_LABEL - 1] + "…"
+def label_lines(text: str, width: int = LABEL_LINE, lines: int = LABEL_LINES) -> list[str]:
+    """`text` wrapped at spaces into at most `lines` lines of `width` characters; the last shortened with "…"
+    when the text does not fit (a word longer than a line is cut)."""
+    out, words = [], text.split()
+    while words and len(out) < lines:
+        line = words.pop(0)
+        while words and len(line) + 1 + len(words[0]) <= width:
+            line += " " + words.pop(0)
+        out.append(line)
+    out = out or [""]
+    if words or len(out[-1]) > width:
+        out[-1] = out[-1][:width - 1].rstrip() + "…"
+    return [line if len(line) <= width else line[:width - 1] + "…" for line in out]
+
+
+def _label(x: float, baseline: float, lines: list[str]) -> Markup:
+    """The label's text, one <tspan> per line, centred on the bar whose text baseline is `baseline`."""
+    first = baseline - (len(lines) - 1) * LINE_HEIGHT / 2
+    spans = Markup("").join(Markup('<tspan x="{x}" y="{y}">{line}</tspan>').format(
+        x=x, y=round(first + n * LINE_HEIGHT, 1), line=line) for n, line in enumerate(lines))
+    return Markup('<text class="chart-label" text-anchor="end">{spans}</text>').format(spans=spans)
 
 
 def _frame(chart_id: str, width: int, height: int, title: str, desc: str, body: list[Markup], css: str) -> Markup:
@@ -55,9 +79,12 @@ def bar_chart(table: Table, value_key: str, *, part_key: str | None = None, titl
     value_label = str(table.columns[value_index].label)
     part_label = str(table.columns[part_index].label) if part_index is not None else ""
     body, described = [], []
-    for position, (row, value) in enumerate(zip(rows, values, strict=True)):
-        y = position * ROW_HEIGHT + 4
+    y = 4
+    for row, value in zip(rows, values, strict=True):
         label = str(row.values[label_index])
+        lines = label_lines(label)
+        row_height = ROW_HEIGHT + (len(lines) - 1) * LINE_HEIGHT
+        bar_y = y + (row_height - ROW_HEIGHT) / 2
         shown = _format(value, value_kind)
         tip = f"{label}: {value_label} {shown}"
         part_bar = Markup("")
@@ -65,20 +92,21 @@ def bar_chart(table: Table, value_key: str, *, part_key: str | None = None, titl
             part = row.values[part_index] or 0
             tip += f" · {part_label} {number(part)}"
             part_bar = Markup('<rect class="chart-part" x="{x}" y="{y}" width="{w}" height="{h}" rx="3"/>').format(
-                x=LABEL_WIDTH, y=y, w=round(bar_room * part / biggest, 1), h=BAR_HEIGHT)
+                x=LABEL_WIDTH, y=bar_y, w=round(bar_room * part / biggest, 1), h=BAR_HEIGHT)
         width = round(bar_room * value / biggest, 1)
+        text_y = bar_y + BAR_HEIGHT - 4
         body.append(Markup(
-            '<g class="chart-row"><title>{tip}</title>'
-            '<text class="chart-label" x="{lx}" y="{ty}" text-anchor="end">{label}</text>'
+            '<g class="chart-row"><title>{tip}</title>{label}'
             '<rect class="chart-bar" x="{x}" y="{y}" width="{w}" height="{h}" rx="3"/>{part}'
             '<text class="chart-value" x="{vx}" y="{ty}">{shown}</text></g>'
-        ).format(tip=tip, lx=LABEL_WIDTH - 8, ty=y + BAR_HEIGHT - 4, label=_short(label), x=LABEL_WIDTH, y=y,
-                 w=width, h=BAR_HEIGHT, part=part_bar, vx=LABEL_WIDTH + width + 6, shown=shown))
+        ).format(tip=tip, label=_label(LABEL_WIDTH - 8, text_y, lines), x=LABEL_WIDTH, y=bar_y, w=width,
+                 h=BAR_HEIGHT, part=part_bar, vx=LABEL_WIDTH + width + 6, ty=text_y, shown=shown))
         described.append(f"{label} {shown}")
+        y += row_height
     if not rows:
         body.append(Markup('<text class="chart-empty" x="{x}" y="20" text-anchor="middle">–</text>').format(
             x=WIDTH / 2))
-    height = max(len(rows), 1) * ROW_HEIGHT + 8
+    height = round(max(y, ROW_HEIGHT + 4) + 4)
     desc = f"{value_label}: " + "; ".join(described)
     return _frame(chart_id, WIDTH, height, title or str(table.title), desc, body, "chart-bars")
 

@@ -29,7 +29,7 @@ from crm.dashboard.tables import (
     target_table,
 )
 from crm.events.planning import events_this_month
-from crm.i18n import local_timezone, local_today
+from crm.i18n import local_timezone, local_today, long_date, number, percent
 from crm.labels import MONTH_NAMES, SECTOR_LABELS
 from crm.models import Role, Sector, Stage
 from crm.prospects.scope import visible_branch_ids
@@ -83,6 +83,17 @@ def _description(q: DashboardQuery) -> list[tuple[str, str]]:
     if flt.sector is not None:
         lines.append((str(FIELD_LABELS["sector"]).capitalize(), str(SECTOR_LABELS[flt.sector])))
     return lines
+
+
+def _headline(q: DashboardQuery) -> list[tuple[str, str]]:
+    """The target as the dashboard heads it: active participants against the year's target."""
+    overview = target_section(q)
+    if overview is None:
+        return []
+    progress = overview.progress
+    return [(_("Active participants against the %(year)d target", year=progress.year),
+             f"{number(progress.active_now)} / {number(progress.target)} ({percent(progress.share_of_target)}) · "
+             + _("Counted to %(date)s.", date=long_date(progress.as_of)))]
 
 
 def _branch_labels(q: DashboardQuery) -> list[str]:
@@ -180,7 +191,7 @@ def export(name: str, fmt: str):
     if fmt == "csv":
         body, content_type = exports.to_csv(tables[name]), exports.CSV_CONTENT_TYPE
     else:
-        about = [(_("Sasar dashboard"), ", ".join(_branch_labels(q))), *_description(q),
+        about = [(_("Sasar dashboard"), ", ".join(_branch_labels(q))), *_headline(q), *_description(q),
                  (_("Made on"), f"{datetime.now(q.tz):%d/%m/%Y %H.%M}")]
         body = exports.to_xlsx(tables.values(), about, _("Filter"))
         content_type = exports.XLSX_CONTENT_TYPE

@@ -1,9 +1,12 @@
 """The demo lives in the present: installed on any day, every period of the dashboard has figures and the
 year's target is set."""
 
+import io
+import re
 from datetime import date, datetime, time
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from crm import demo, i18n
@@ -85,3 +88,19 @@ def test_demo_lead_lists_count_their_rows(app, db, installed_on):
     for batch in db.session.scalars(select(LeadBatch)):
         listed = db.session.scalar(select(func.count()).where(Prospect.lead_batch_id == batch.id))
         assert batch.rows_total == batch.created_count == listed
+
+
+def test_the_xlsx_export_carries_the_headline_target_figure(app, db, monkeypatch):
+    freeze_branch_clock(monkeypatch, DAYS[1])
+    result = demo.seed_demo(prospect_count=200, seed=3)
+    db.session.commit()
+    login = next(item for item in result.logins if item.login == "yuli")
+    client = app.test_client()
+    client.post("/login", data={"login": login.login, "password": login.password})
+    target = db.session.scalar(select(Target).where(Target.year == 2026))
+    for name in ("agency", "all"):
+        book = load_workbook(io.BytesIO(client.get(f"/dashboard/export/{name}.xlsx").data))
+        about = {row[0]: row[1] for row in book.worksheets[-1].iter_rows(values_only=True)}
+        headline = about["Peserta aktif terhadap target 2026"]
+        assert re.match(r"[\d.]+ / 24\.000 \(\d+,\d%\) · Dihitung sampai 15 Maret 2026", headline), headline
+        assert target.participants == 24_000
