@@ -60,13 +60,14 @@ def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def desa_of_branch(branch_id: int) -> list[Region]:
-    """The desa an event of the branch may take place in, by kecamatan and name."""
+def desa_choices(branch_id: int) -> list[tuple[int, str]]:
+    """The desa an event of the branch may take place in (and its people live in), by kecamatan and name, as
+    form choices: "Kilensari (Panarukan)". Plain rows, no objects: the public form reads them on every view."""
     parent = db.aliased(Region)
-    return list(db.session.scalars(
-        select(Region).join(parent, Region.parent_id == parent.id)
+    return [(desa_id, f"{name} ({kecamatan})") for desa_id, name, kecamatan in db.session.execute(
+        select(Region.id, Region.name, parent.name).join(parent, Region.parent_id == parent.id)
         .where(Region.branch_id == branch_id, Region.level == RegionLevel.DESA)
-        .order_by(parent.name, Region.name).options(selectinload(Region.parent))))
+        .order_by(parent.name, Region.name))]
 
 
 def _check(details: EventDetails, branch_id: int) -> tuple[Region, Agency | None, list[User]]:

@@ -34,10 +34,6 @@ def _event_or_404(event_id: int) -> Event:
     return event
 
 
-def _desa_choices(branch_id: int) -> list[tuple[int, str]]:
-    return [(d.id, f"{d.name} ({d.parent.name})") for d in planning.desa_of_branch(branch_id)]
-
-
 def _local(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=local_timezone()) if moment is not None else None
 
@@ -54,7 +50,7 @@ def index():
 @allow(*WORKERS)
 def new():
     form = EventForm()
-    form.desa_id.choices = _desa_choices(current_user.branch_id)
+    form.desa_id.choices = planning.desa_choices(current_user.branch_id)
     form.agency_id.choices = [(0, "—")] + [(a.id, f"{a.code} · {a.name}") for a in db.session.scalars(
         select(Agency).where(Agency.active).order_by(Agency.code))]
     form.officer_ids.choices = [(o.id, o.name) for o in assignment.officers_of(current_user)
@@ -225,7 +221,7 @@ def _signup(code: str):
         return render_template("events/signup_closed.html", state=state,
                                opens_at=planning.signup_opens_at(event), **page), 410 if state == "closed" else 200
     form = SignupForm()
-    form.desa_id.choices = [(0, "— " + _("choose") + " —"), *_desa_choices(event.branch_id)]
+    form.desa_id.choices = [(0, "— " + _("choose") + " —"), *planning.desa_choices(event.branch_id)]
     if request.method == "GET":
         form.desa_id.data = event.desa_id
     if form.validate_on_submit():
