@@ -97,6 +97,7 @@ class ShownRow:
     other_agency: str | None
     prospect_id: int | None
     name_cell: str  # what the list had in its name column
+    elsewhere: bool = False  # it duplicates a person of another branch, who is not named here
 
 
 def kept_rows(batch: LeadBatch, status: LeadRowStatus | None = None, page: int = 1,
@@ -113,12 +114,16 @@ def kept_rows(batch: LeadBatch, status: LeadRowStatus | None = None, page: int =
     ).order_by(LeadRow.row_number).limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
     name_index = (batch.column_mapping or []).index(LeadField.NAME.value) \
         if LeadField.NAME.value in (batch.column_mapping or []) else None
-    return [_shown(row, name_index) for row in rows], total
+    return [_shown(row, name_index, batch.branch_id) for row in rows], total
 
 
-def _shown(row: LeadRow, name_index: int | None) -> ShownRow:
+def _shown(row: LeadRow, name_index: int | None, branch_id: int) -> ShownRow:
     detail = row.detail or {}
     other = row.candidate if row.status is LeadRowStatus.POSSIBLE_DUPLICATE else row.prospect
+    # A NIK or phone is known across Sasar, but who holds it in another branch is that branch's to see.
+    elsewhere = other is not None and other.branch_id != branch_id
+    if elsewhere:
+        other, detail = None, {**detail, "candidate_name": None}
     return ShownRow(
         row.row_number, row.status, list(row.cells or []),
         [str(problem_from_dict(reason)) for reason in row.reasons or []],
@@ -126,8 +131,9 @@ def _shown(row: LeadRow, name_index: int | None) -> ShownRow:
         other.name if other else detail.get("candidate_name"), mask_nik(other.nik) if other else "",
         other.desa.name if other and other.desa else None,
         other.source_agency.code if other and other.source_agency else None,
-        row.prospect_id,
+        None if elsewhere else row.prospect_id,
         row.cells[name_index] if name_index is not None and name_index < len(row.cells or []) else "",
+        elsewhere,
     )
 
 

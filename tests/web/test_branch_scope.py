@@ -327,3 +327,17 @@ def test_admins_are_national_and_a_parent_branch_manager_sees_the_branches_under
     assert "Warga Rahasia Sbo" in _opens(app, bwi, Role.MANAGER, f"/prospects/{sbo.ids['prospect_id'][0]}")
     assert "Warga Rahasia Sbo" in _opens(app, bwi, Role.MANAGER, "/participants/lapsed")
     assert "ekspor-rahasia-sbo.csv" in _opens(app, bwi, Role.MANAGER, f"/reconciliation/{sbo.ids['run_id'][0]}")
+
+
+def test_a_list_naming_a_person_of_another_branch_is_told_so_without_who_they_are(app, db, worlds):
+    """NIK and phone are known across Sasar (one person, one prospect), so the row is a duplicate; but the
+    name, desa and agency it matched belong to the other branch."""
+    sbo, bwi = worlds["SBO"], worlds["BWI"]
+    sbo_nik = sbo.form["nik"]
+    batch = _lead_list(bwi, bwi.people[Role.LIAISON], "Rogojampi", "Aliyan", "Orang Baru Bwi", sbo_nik, "",
+                       commit=True)
+    assert batch.duplicate_count == 1
+    for role in (Role.LIAISON, Role.ADMIN):
+        page = _opens(app, bwi, role, f"/leads/{batch.id}?show=duplicate")
+        assert "kantor cabang lain" in page, role
+        assert sbo.lead_name not in page and "Kilensari" not in page
