@@ -3,6 +3,7 @@
 import enum
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, text
 from sqlalchemy.ext.compiler import compiles
@@ -14,6 +15,9 @@ from crm.models.base import UtcDateTime, enum_column, timestamp_column, utcnow
 from crm.models.lead_batch import LeadBatch
 from crm.models.org import Agency, Branch, Region
 from crm.models.user import User
+
+if TYPE_CHECKING:
+    from crm.models.registration import Registration
 
 
 class Stage(enum.Enum):
@@ -147,6 +151,7 @@ class Prospect(db.Model):
     consent_agency: Mapped[Agency | None] = relationship(foreign_keys=[consent_agency_id])
     lead_batch: Mapped[LeadBatch | None] = relationship()
     assigned_officer: Mapped[User | None] = relationship()
+    registration: Mapped["Registration | None"] = relationship(back_populates="prospect")  # once registered
 
     def __repr__(self) -> str:
         return f"<Prospect {self.id} {self.stage.value}>"

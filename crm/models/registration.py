@@ -74,7 +74,7 @@ class Registration(db.Model):
     created_at: Mapped[datetime] = timestamp_column()
 
     branch: Mapped[Branch] = relationship()
-    prospect: Mapped[Prospect] = relationship()
+    prospect: Mapped[Prospect] = relationship(back_populates="registration")
     officer: Mapped[User | None] = relationship()
     source_agency: Mapped[Agency | None] = relationship()
     lead_batch: Mapped[LeadBatch | None] = relationship()

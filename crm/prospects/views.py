@@ -21,7 +21,6 @@ from crm.prospects import assignment, scope
 from crm.prospects.forms import ReassignForm
 from crm.prospects.listing import ProspectFilter, day_bounds, find_prospects
 from crm.prospects.stages import ROAD, STAGE_LABELS
-from crm.registrations.registering import registration_of
 from crm.visits import contacts
 from crm.visits.forms import ContactForm
 
@@ -91,7 +90,7 @@ def detail(prospect_id: int, revealed: tuple[str, ...] = (), contact_form: Conta
     officers = assignment.officers_of(current_user) if current_user.role in MANAGERS else []
     can_work = scope.can_work(current_user, prospect)
     return render_template("prospects/detail.html", prospect=prospect, history=contacts.history_of(prospect),
-                           officers=officers, registration=registration_of(prospect),
+                           officers=officers, registration=prospect.registration,
                            events=events_of_prospect(prospect.id),
                            outcome_labels=OUTCOME_LABELS, decline_labels=DECLINE_LABELS, flag_text=flag_text,
                            channel_labels=CHANNEL_LABELS, contact_outcome_labels=CONTACT_OUTCOME_LABELS,

@@ -286,7 +286,7 @@ def reconcile_rows(branch: Branch, rows: list[ExportRow], result: Reconciliation
             if prospect is None:
                 result.unmatched.append(_note(row, _l("No prospect in Sasar has this NIK or KPJ.")))
                 continue
-            registration = registering.registration_of(prospect)
+            registration = prospect.registration
             if registration is None:
                 try:
                     registering.record_from_core_system(prospect, row.kpj, row.registered_on, row.status,

@@ -64,7 +64,8 @@ class RegistrationDetails:
     sponsor_name: str | None = None
 
 
-def registration_of(prospect: Prospect) -> Registration | None:
+def _registered_meanwhile(prospect: Prospect) -> Registration | None:
+    """The prospect's registration as the database holds it now (another request may just have made it)."""
     return db.session.scalar(select(Registration).where(Registration.prospect_id == prospect.id))
 
 
@@ -133,17 +134,19 @@ def programmes_of(registration: Registration) -> list[Programme]:
 
 
 def _save(registration: Registration, prospect: Prospect) -> None:
-    """Add and flush inside a savepoint, so a KPJ taken a moment ago by someone else is a Conflict."""
+    """Add and flush inside a savepoint, so a KPJ taken a moment ago by someone else is a Conflict; then it is
+    the prospect's registration (linked only once stored: a flush must not meet it half-added)."""
     try:
         with db.session.begin_nested():
             db.session.add(registration)
             db.session.flush()
     except IntegrityError:
-        existing = registration_of(prospect)
+        existing = _registered_meanwhile(prospect)
         if existing is not None:
             raise AlreadyRegistered(existing) from None
         raise Conflict(_l("KPJ %(kpj)s already belongs to another participant.", kpj=registration.kpj),
                        field="kpj") from None
+    prospect.registration = registration
 
 
 def register(prospect: Prospect, details: RegistrationDetails, *, actor: User | None, today: date,
@@ -155,15 +158,14 @@ def register(prospect: Prospect, details: RegistrationDetails, *, actor: User | 
     KPJ that belongs to someone else. The caller commits.
     """
     check_may_register(actor, prospect)
-    existing = registration_of(prospect)
-    if existing is not None:
-        raise AlreadyRegistered(existing)
+    if prospect.registration is not None:
+        raise AlreadyRegistered(prospect.registration)
     clean = _clean(details, today)
     _check_kpj_free(clean.kpj, prospect)
     contribution = contribution_for(prospect, clean.declared_income, clean.programmes, on=clean.registered_on,
                                     payer=clean.payer, table=table)
     registration = Registration(
-        branch_id=prospect.branch_id, prospect=prospect, kpj=clean.kpj, registered_on=clean.registered_on,
+        branch_id=prospect.branch_id, prospect_id=prospect.id, kpj=clean.kpj, registered_on=clean.registered_on,
         jkk=Programme.JKK in clean.programmes, jkm=Programme.JKM in clean.programmes,
         jht=Programme.JHT in clean.programmes, declared_income=clean.declared_income,
         monthly_contribution=contribution.total, payer=clean.payer, sponsor_name=clean.sponsor_name,
@@ -186,7 +188,7 @@ def record_from_core_system(prospect: Prospect, number: str, registered_on: date
     are assumed); the officer assigned to the prospect and its agency and batch get the credit.
     """
     registration = Registration(
-        branch_id=prospect.branch_id, prospect=prospect, kpj=number, registered_on=registered_on,
+        branch_id=prospect.branch_id, prospect_id=prospect.id, kpj=number, registered_on=registered_on,
         jkk=True, jkm=True, jht=False, declared_income=None, monthly_contribution=None, payer=Payer.WORKER,
         status=status, status_changed_on=status_on if status is ParticipantStatus.LAPSED else None,
         officer=prospect.assigned_officer, source_agency_id=prospect.source_agency_id,

@@ -96,7 +96,7 @@ def _already_registered(prospect: Prospect, registration: Registration, status: 
 @allow(*WORKERS)
 def register(prospect_id: int):
     prospect = _workable_prospect(prospect_id)
-    existing = registering.registration_of(prospect)
+    existing = prospect.registration
     if existing is not None:
         if request.method == "POST":
             flash(str(AlreadyRegistered(existing).message), "error")

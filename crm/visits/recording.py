@@ -16,7 +16,6 @@ from crm.models import (
     ParticipantStatus,
     PositionSource,
     Prospect,
-    Registration,
     Stage,
     User,
     Visit,
@@ -164,7 +163,7 @@ def record_visit(officer: User, report: VisitReport, rules: FlagRules, *, ip: st
 
 def _is_lapsed_participant(prospect: Prospect) -> bool:
     """Lapsed participants are worked like prospects until active again, follow-ups included."""
-    registration = db.session.scalar(select(Registration).where(Registration.prospect_id == prospect.id))
+    registration = prospect.registration
     return registration is not None and registration.status is ParticipantStatus.LAPSED
 
 
