@@ -70,10 +70,12 @@ def event_funnels(events: list[Event], tz: tzinfo) -> dict[int, EventFunnel]:
 
 
 def event_registrations(event: Event, tz: tzinfo) -> list[tuple[Registration, Prospect]]:
-    """The registrations the event led to, earliest first, with their prospects."""
+    """The registrations the event led to, earliest first, with their prospects — those of the event's branch
+    (a person another branch registered counts in the funnel, but is that branch's record)."""
     return [(registration, prospect) for registration, prospect in db.session.execute(
         select(Registration, Prospect).join(Prospect, Prospect.id == Registration.prospect_id)
         .join(EventSignup, EventSignup.prospect_id == Prospect.id)
         .where(EventSignup.event_id == event.id, EventSignup.status == SignupStatus.ACCEPTED,
+               Prospect.branch_id == event.branch_id,
                Registration.registered_on >= _local_day(event.starts_at, tz))
         .order_by(Registration.registered_on, Registration.id)).all()]

@@ -460,3 +460,15 @@ def test_the_demo_has_a_past_event_with_its_people_and_one_to_come(db):
     funnel = event_funnels([past, coming], local_timezone())
     assert funnel[past.id].signed_up > 0 and 0 < funnel[past.id].present <= funnel[past.id].signed_up
     assert funnel[coming.id].signed_up == 0 and coming.starts_at > datetime.now(UTC)
+
+
+def test_a_person_known_to_another_branch_gains_the_event_without_their_record_showing(client, db, event, officer):
+    elsewhere = make_prospect("Bu Dari Banyuwangi", nik=NIK, phone=None)
+    elsewhere.branch_id = reference.branch_by_code("BWI").id
+    db.session.commit()
+    client.application.test_client().post(f"/e/{event.code}", data=_answer(name="Siti Rohmah", phone=""))
+    assert _prospects(db) == 1
+    sign_in(client, officer)
+    live = client.get(f"/events/{event.id}/live").get_data(as_text=True)
+    assert "Bu Dari Banyuwangi" not in live and "data-other-branch" in live
+    assert f"/prospects/{elsewhere.id}/register" not in live
