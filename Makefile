@@ -43,7 +43,7 @@ test: install browser lint
 # Sorted, without line numbers or dates: two branches that add different strings merge without conflict.
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output -o crm/translations/messages.pot .
-	$(BIN)/pybabel update -i crm/translations/messages.pot -d crm/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i crm/translations/messages.pot -d crm/translations --no-fuzzy-matching --ignore-obsolete
 	sed -i -e '/^"POT-Creation-Date:/d' -e '/^"PO-Revision-Date:/d' crm/translations/messages.pot \
 		crm/translations/id/LC_MESSAGES/messages.po
 	$(BIN)/pybabel compile -d crm/translations
