@@ -5,7 +5,7 @@ from sqlalchemy import event
 
 from crm import config, errors, i18n, security
 from crm.api.views import bp as api_bp
-from crm.audit.views import bp as audit_bp
+from crm.audit_trail.views import bp as audit_bp
 from crm.auth import access
 from crm.auth.views import bp as auth_bp
 from crm.cli import sasar

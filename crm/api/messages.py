@@ -1,33 +1,12 @@
-"""The API's own words in the request's language: the HTTP errors' titles and details, and the validator's
-(pydantic's) messages, each beside a machine-readable code that never changes with the language.
+"""The API's own words in the request's language for the validator's (pydantic's) messages, each beside a
+machine-readable code that never changes with the language (the HTTP errors' words are the edge's:
+crm/errors.py, HTTP_PROBLEMS).
 
 Werkzeug and pydantic speak English; a problem+json answer says in Indonesian (or English, on
 `Accept-Language: en`) what is wrong, with `code` (the error's kind) for programs.
 """
 
 from flask_babel import lazy_gettext as _l
-
-# status: (code, title, the detail when the error brings none of its own)
-HTTP_PROBLEMS = {
-    400: ("bad_request", _l("Bad request"), _l("The request cannot be read.")),
-    401: ("unauthorized", _l("Not signed in"), _l("A valid bearer token is required (Authorization: Bearer …).")),
-    403: ("forbidden", _l("Not allowed"), _l("Your account may not do this.")),
-    404: ("not_found", _l("Not found"), _l("There is nothing at this address.")),
-    405: ("method_not_allowed", _l("Method not allowed"), _l("This address does not take this method; see Allow.")),
-    409: ("conflict", _l("Conflict"), _l("The request conflicts with what Sasar holds.")),
-    413: ("too_large", _l("Request too large"), _l("The request is larger than Sasar accepts.")),
-    415: ("unsupported_media_type", _l("Unsupported media type"), _l("Send the body as JSON.")),
-    422: ("invalid", _l("Not valid"), _l("The request is not valid.")),
-    429: ("too_many_requests", _l("Too many requests"), _l("Too many requests; wait a moment and try again.")),
-    500: ("server_error", _l("Server error"), _l("Sasar could not finish this request; try again in a moment.")),
-}
-
-
-def http_problem(status: int) -> tuple[str, str, str]:
-    """(code, title, default detail) of an HTTP status, in the request's language."""
-    code, title, detail = HTTP_PROBLEMS.get(status, (f"http_{status}", _l("Error"), _l("The request failed.")))
-    return code, str(title), str(detail)
-
 
 # pydantic's error types (https://docs.pydantic.dev/latest/errors/validation_errors/) that Sasar's API bodies
 # can produce; the placeholders are the error's context values.

@@ -1,4 +1,7 @@
-"""The append-only audit trail: who changed what, when, from where, with the values before and after."""
+"""The append-only audit trail's recorder: who changed what, when, from where, with the values before and after.
+
+Every area writes through it, so it imports only the models; the admins' pages that search and show the trail
+are crm/audit_trail, above the areas."""
 
 from sqlalchemy import event, update
 from sqlalchemy.orm import Session

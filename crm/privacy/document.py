@@ -9,7 +9,7 @@ The document is always in Indonesian, whatever language the admin works in: it i
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from crm.audit.describe import ACTION_LABELS, ENTITY_LABELS
+from crm.audit_trail.describe import ACTION_LABELS, ENTITY_LABELS
 from crm.labels import (
     CHANNEL_LABELS,
     CONTACT_OUTCOME_LABELS,

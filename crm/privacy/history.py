@@ -5,7 +5,7 @@ erasing what identifies them from those events' values when they are erased (the
 from sqlalchemy import String, Text, cast, or_, select
 
 from crm import audit
-from crm.audit.describe import sentence
+from crm.audit_trail.describe import sentence
 from crm.extensions import db
 from crm.models import AuditEvent, Prospect, Registration, User, Visit
 

@@ -114,7 +114,8 @@ def test_every_visible_string_is_in_the_catalogue(extracted, path):
 
 def test_the_apis_validator_and_framework_messages_are_translated(catalogue):
     """pydantic's and werkzeug's English never reaches an Indonesian reader: Sasar's own words stand in."""
-    from crm.api.messages import HTTP_PROBLEMS, UNKNOWN_VALIDATION, VALIDATION_MESSAGES
+    from crm.api.messages import UNKNOWN_VALIDATION, VALIDATION_MESSAGES
+    from crm.errors import HTTP_PROBLEMS
 
     english = [message._args[0] for message in VALIDATION_MESSAGES.values()] + [UNKNOWN_VALIDATION._args[0]]
     english += [text._args[0] for _code, title, detail in HTTP_PROBLEMS.values() for text in (title, detail)]

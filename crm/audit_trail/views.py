@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, Response, render_template, request, stream_with_context
 from flask_babel import gettext as _
 
-from crm.audit import describe, trail
+from crm.audit_trail import describe, trail
 from crm.auth.access import allow
 from crm.i18n import local_timezone
 from crm.models import Role
