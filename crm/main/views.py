@@ -27,7 +27,7 @@ bp = Blueprint("main", __name__)
 
 @bp.app_context_processor
 def _navigation():
-    return {"nav_items": navigation.items_for(current_user)}
+    return {"nav_items": navigation.items_for(current_user), "bar_items": navigation.bar_items_for(current_user)}
 
 
 @bp.app_template_global()

@@ -23,6 +23,7 @@ from crm.prospects.listing import ProspectFilter, day_bounds, find_prospects
 from crm.prospects.stages import ROAD, STAGE_LABELS
 from crm.visits import contacts
 from crm.visits.forms import ContactForm
+from crm.visits.recording import visit_saved
 
 bp = Blueprint("prospects", __name__)
 WORKERS = (Role.ADMIN, Role.MANAGER, Role.OFFICER)
@@ -87,6 +88,9 @@ def index():
 @allow(*WORKERS)
 def detail(prospect_id: int, revealed: tuple[str, ...] = (), contact_form: ContactForm | None = None):
     prospect = _visible_or_404(prospect_id)
+    saved = visit_saved(prospect, request.args.get("saved"))
+    if saved is not None:  # the visit form's script came here after sending it
+        flash(_("Visit saved. Stage: %(stage)s.", stage=STAGE_LABELS[prospect.stage]), "success")
     officers = assignment.officers_of(current_user) if current_user.role in MANAGERS else []
     can_work = scope.can_work(current_user, prospect)
     return render_template("prospects/detail.html", prospect=prospect, history=contacts.history_of(prospect),

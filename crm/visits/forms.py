@@ -21,13 +21,14 @@ from crm.visits.contacts import ContactReport, TemplateDetails
 from crm.visits.recording import VisitReport
 
 REQUIRED = _l("This field is required.")
+CHOOSE_OUTCOME = _l("Choose the outcome of the visit.")
 
 
 class VisitForm(FlaskForm):
     prospect_id = HiddenField()
     client_uuid = HiddenField()
     outcome = RadioField(_l("Outcome"), choices=[(o.value, label) for o, label in OUTCOME_LABELS.items()],
-                         validators=[InputRequired(REQUIRED)])
+                         validators=[InputRequired(CHOOSE_OUTCOME)])
     decline_reason = SelectField(_l("Why not interested?"),
                                  choices=[("", "—")] + [(r.value, label) for r, label in DECLINE_LABELS.items()],
                                  validators=[Optional()])

@@ -161,6 +161,15 @@ def record_visit(officer: User, report: VisitReport, rules: FlagRules, *, ip: st
     return RecordedVisit(visit, True, stage_before, prospect.stage)
 
 
+def visit_saved(prospect: Prospect, client_uuid: str | None) -> Visit | None:
+    """The prospect's visit with this client UUID, when it has reached the server (to confirm a save)."""
+    try:
+        wanted = uuid.UUID(client_uuid or "")
+    except ValueError:
+        return None
+    return db.session.scalar(select(Visit).where(Visit.client_uuid == wanted, Visit.prospect_id == prospect.id))
+
+
 def _is_lapsed_participant(prospect: Prospect) -> bool:
     """Lapsed participants are worked like prospects until active again, follow-ups included."""
     registration = prospect.registration

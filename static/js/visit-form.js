@@ -22,9 +22,19 @@
   form.elements.client_uuid.value = newId();
 
   var declineBox = document.querySelector("[data-decline-reason]");
+  var outcomeBox = form.querySelector("fieldset.outcomes");
+  var outcomeError = form.querySelector("[data-outcome-error]");
   function toggleDecline() {
     var chosen = form.querySelector("input[name=outcome]:checked");
     declineBox.hidden = !chosen || chosen.value !== "not_interested";
+    if (chosen) { outcomeError.hidden = true; outcomeBox.classList.remove("has-error"); }
+  }
+  /* Said at the field, in the words the server would use. */
+  function outcomeMissing() {
+    outcomeError.hidden = false;
+    outcomeBox.classList.add("has-error");
+    outcomeBox.scrollIntoView({ block: "start" });
+    form.elements.outcome[0].focus({ preventScroll: true });
   }
   form.addEventListener("change", toggleDecline);
   toggleDecline();
@@ -78,7 +88,8 @@
       form.elements.client_uuid.value = newId();
       notice.textContent = messages.queued;
       notice.hidden = false;
-      notice.scrollIntoView({ block: "center" });
+      window.scrollTo(0, 0);  /* the confirmation sits at the top of the page */
+      notice.focus({ preventScroll: true });
       toggleDecline();
       locate();
     });
@@ -87,15 +98,17 @@
   form.addEventListener("submit", function (event) {
     if (!window.SasarOutbox || !window.fetch) return;  /* plain form post still works */
     event.preventDefault();
-    if (!form.querySelector("input[name=outcome]:checked")) { form.elements.outcome[0].focus(); return; }
+    if (!form.querySelector("input[name=outcome]:checked")) { outcomeMissing(); return; }
     var visit = body();
     if (!navigator.onLine) { queued(visit); return; }
     window.SasarOutbox.send(visit).then(function (response) {
       if (response.ok) {
-        /* The visit moved the prospect on: the phone's copy is refreshed by the next page (workingset.js). */
+        /* The visit moved the prospect on: the phone's copy is refreshed by the next page (workingset.js). The
+           prospect's page confirms the save at its top ("Kunjungan tersimpan") once it finds the visit. */
         var stale = window.SasarWorkingSet ? window.SasarData.setMeta("synced_at", null) : Promise.resolve();
         return stale.catch(function () { return null; }).then(function () {
-          location.assign(form.dataset.prospectUrl.replace(/0$/, String(visit.prospect_id)));
+          location.assign(form.dataset.prospectUrl.replace(/0$/, String(visit.prospect_id)) +
+                          "?saved=" + encodeURIComponent(visit.id));
         });
       }
       if (response.status >= 500) return queued(visit);

@@ -44,7 +44,7 @@ def test_officer_logs_a_visit_with_the_phones_position(field_phone_page, db):
     expect(page.locator("#accuracy_m")).to_have_value("15")
     expect(page.locator("#latitude")).to_have_value(f"{FIELD_POSITION['latitude']:.6f}")
     _log_visit(page, "interested", "Mau ikut JKK dan JKM")
-    expect(page).to_have_url(re.compile(rf"/prospects/{prospect.id}$"))
+    expect(page).to_have_url(re.compile(rf"/prospects/{prospect.id}\?saved="))
     expect(page.locator(".timeline")).to_contain_text("Mau ikut JKK dan JKM")
     screenshot(page, f"visit-logged-phone-{db.engine.dialect.name}")
 

@@ -131,7 +131,7 @@ def test_today_lists_overdue_due_and_new(client, db):
     for name in ("Overdue Orang", "Due Orang", "Baru Orang"):
         assert name in page
     assert "Later Orang" not in page and "Outside Orang" not in page
-    assert page.index("Overdue Orang") < page.index("Due Orang")
+    assert page.index("Due Orang") < page.index("Overdue Orang")   # what is due today first (issue 14.3)
 
 
 def test_today_shows_the_most_overdue_and_links_to_all_of_them(client, db):
@@ -296,3 +296,16 @@ def test_nik_is_masked_until_revealed_and_each_reveal_is_recorded(client, db):
     assert event.actor_id == manager.id and event.after == {"field": "nik"}
     assert "3512064508900003" not in client.get(f"/prospects/{prospect.id}").get_data(as_text=True)
     assert client.post(f"/prospects/{prospect.id}/reveal", data={"field": "address"}).status_code == 400
+
+
+def test_the_prospect_page_confirms_a_visit_sent_by_the_form_only_once_it_has_arrived(client, db):
+    officer = _officer()
+    prospect = make_prospect()
+    sign_in(client, officer)
+    visit_id = str(uuid.uuid4())
+    before = client.get(f"/prospects/{prospect.id}?saved={visit_id}").get_data(as_text=True)
+    assert "Kunjungan tersimpan" not in before
+    client.post("/visits/sync", json={"id": visit_id, "prospect_id": prospect.id, "outcome": "not_at_home"})
+    after = client.get(f"/prospects/{prospect.id}?saved={visit_id}").get_data(as_text=True)
+    assert "Kunjungan tersimpan. Tahap: Sudah dikunjungi." in after
+    assert "Kunjungan tersimpan" not in client.get(f"/prospects/{prospect.id}?saved=not-a-uuid").get_data(as_text=True)
