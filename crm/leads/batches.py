@@ -87,7 +87,7 @@ class ShownRow:
     row_number: int
     status: LeadRowStatus
     cells: list[str]
-    reasons: list[str]
+    reasons: list[tuple[str, str]]  # (the column as the list names it, what is wrong with it)
     matched_on: str | None
     earlier_row: int | None
     candidate_row: int | None
@@ -126,7 +126,7 @@ def _shown(row: LeadRow, name_index: int | None, branch_id: int) -> ShownRow:
         other, detail = None, {**detail, "candidate_name": None}
     return ShownRow(
         row.row_number, row.status, list(row.cells or []),
-        [str(problem_from_dict(reason)) for reason in row.reasons or []],
+        [(problem.field, str(problem)) for problem in map(problem_from_dict, row.reasons or [])],
         detail.get("matched_on"), detail.get("earlier_row"), detail.get("candidate_row"),
         other.name if other else detail.get("candidate_name"), mask_nik(other.nik) if other else "",
         other.desa.name if other and other.desa else None,
@@ -232,24 +232,25 @@ def error_file(batch: LeadBatch) -> Download:
     rows come back as XLSX (the NIK column as text), a CSV's as CSV with its delimiter. Named
     "<the file's name> - perlu diperbaiki"."""
     header = [gettext("Row")] + [str(title) for title in (batch.header or [])]
-    reason_title = gettext("Reason")
+    column_title, reason_title = gettext("Column"), gettext("Reason")
     nik_columns = {index + 1 for index, name in enumerate(batch.column_mapping or []) if name == LeadField.NIK.value}
     width = len(header)
     rows = []
     for row in _invalid_rows(batch):
         cells = [row.row_number, *(row.cells or [])]
         width = max(width, len(cells))
-        rows.append((cells, "; ".join(str(problem_from_dict(reason)) for reason in row.reasons or [])))
-    header = header + [""] * (width - len(header)) + [reason_title]
+        problems = [problem_from_dict(reason) for reason in row.reasons or []]
+        rows.append((cells, ["; ".join(p.field for p in problems), "; ".join(str(p) for p in problems)]))
+    header = header + [""] * (width - len(header)) + [column_title, reason_title]
     stem = f"{_stem(batch)} - {ERROR_FILE_SUFFIX}"
     if batch.file_format in WORKBOOK_FORMATS:
-        return Download(_xlsx([header] + [cells + [""] * (width - len(cells)) + [reason] for cells, reason in rows],
+        return Download(_xlsx([header] + [cells + [""] * (width - len(cells)) + reason for cells, reason in rows],
                               text_columns=nik_columns), f"{stem}.xlsx", XLSX_MIME)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=batch.delimiter or ";", lineterminator="\r\n")
     writer.writerow(header)
     for cells, reason in rows:
-        writer.writerow(cells + [""] * (width - len(cells)) + [reason])
+        writer.writerow(cells + [""] * (width - len(cells)) + reason)
     # With a BOM, Excel opens UTF-8 as UTF-8 (and keeps ’, û and the like).
     return Download(out.getvalue().encode("utf-8-sig"), f"{stem}.csv", CSV_MIME)
 

@@ -83,7 +83,7 @@ class RowOutcome:
     def describe(self) -> str:
         """One line saying what became of the row (reasons in the current language)."""
         if self.status is RowStatus.INVALID:
-            return "; ".join(str(problem) for problem in self.problems)
+            return "; ".join(f"{problem.field} — {problem}" for problem in self.problems)
         if self.status is RowStatus.CREATED:
             return str(_l("new lead"))
         if self.status is RowStatus.DUPLICATE:

@@ -91,7 +91,7 @@ _IGNORED_TITLES = (
     "no", "no.", "nomor", "no urut", "nomor urut", "#", "nama kelompok", "kelompok", "jenis kelamin", "l/p",
     "tanggal lahir", "tgl lahir", "tempat lahir", "umur", "usia", "keterangan", "ket", "catatan",
     "alasan", "alasan penolakan", "reason", "reasons", "error", "kesalahan", "no kk", "nomor kk", "no. kk",
-    "nomor kartu keluarga", "nama ibu", "nama ibu kandung", "baris", "row",
+    "nomor kartu keluarga", "nama ibu", "nama ibu kandung", "baris", "row", "kolom", "column",
 )
 FUZZY_TITLE_SCORE = 88
 MAX_TITLE_KEY = 120

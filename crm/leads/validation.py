@@ -19,8 +19,8 @@ from crm.people.problems import Problem, Refused
 from crm.reference import PlaceMatcher
 
 MESSAGES = {
-    "nik_or_phone_missing": _l("%(field)s: a lead needs a NIK or a phone number; both are empty."),
-    "text_too_long": _l("%(field)s: at most %(max)d characters; this has %(count)d."),
+    "nik_or_phone_missing": _l("A lead needs a NIK or a phone number; both are empty."),
+    "text_too_long": _l("At most %(max)d characters; this has %(count)d."),
 }
 TEMPLATES = {**nik.MESSAGES, **phone.MESSAGES, **names.MESSAGES, **MESSAGES}
 
@@ -95,7 +95,7 @@ class CheckedLead:
 def problem_from_dict(stored: dict) -> Problem:
     """A stored reason back as a Problem that renders in the reader's language."""
     code = stored.get("code", "")
-    template = TEMPLATES.get(code, "%(field)s: " + code)
+    template = TEMPLATES.get(code, code)
     return Problem(code, stored.get("field", ""), template, stored.get("params") or {})
 
 

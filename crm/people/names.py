@@ -34,9 +34,9 @@ SPELLINGS = {
 }
 
 MESSAGES = {
-    "name_missing": _l("%(field)s: the name is empty."),
-    "name_no_letters": _l("%(field)s: “%(value)s” is not a name (it has no letters)."),
-    "name_too_long": _l("%(field)s: a name may have at most %(max)d characters; this one has %(count)d."),
+    "name_missing": _l("The name is empty."),
+    "name_no_letters": _l("“%(value)s” is not a name (it has no letters)."),
+    "name_too_long": _l("A name may have at most %(max)d characters; this one has %(count)d."),
 }
 
 

@@ -22,14 +22,14 @@ _SCIENTIFIC = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*[eE]\s*\+?\s*\d+\s*$")
 
 MESSAGES = {
     "nik_spreadsheet_number": _l(
-        "%(field)s: the NIK arrived as a spreadsheet number (%(value)s), and spreadsheets keep only 15 digits "
+        "The NIK arrived as a spreadsheet number (%(value)s), and spreadsheets keep only 15 digits "
         "of a number. Format the column as Text and type the NIK again."),
-    "nik_not_digits": _l("%(field)s: a NIK is 16 digits; “%(value)s” holds other characters."),
-    "nik_length": _l("%(field)s: a NIK is 16 digits; this one has %(count)d."),
-    "nik_region": _l("%(field)s: the first six digits (%(region)s) are not a province, regency and kecamatan code."),
-    "nik_birth_date": _l("%(field)s: digits 7–12 (%(digits)s) are not a date of birth (DDMMYY, with 40 added to "
+    "nik_not_digits": _l("A NIK is 16 digits; “%(value)s” holds other characters."),
+    "nik_length": _l("A NIK is 16 digits; this one has %(count)d."),
+    "nik_region": _l("The first six digits (%(region)s) are not a province, regency and kecamatan code."),
+    "nik_birth_date": _l("Digits 7–12 (%(digits)s) are not a date of birth (DDMMYY, with 40 added to "
                          "the day for women)."),
-    "nik_serial": _l("%(field)s: the last four digits are 0000, which no NIK has."),
+    "nik_serial": _l("The last four digits are 0000, which no NIK has."),
 }
 
 

@@ -22,9 +22,9 @@ _SEVERAL = re.compile(r"[/,;&]|\b(?:atau|dan|or|and)\b", re.IGNORECASE)
 _DIGIT_RUN = re.compile(r"[0-9][0-9\s\-.]{5,}[0-9]")
 
 MESSAGES = {
-    "phone_invalid": _l("%(field)s: “%(value)s” is not a valid Indonesian phone number."),
-    "phone_foreign": _l("%(field)s: “%(value)s” is not an Indonesian number (+62)."),
-    "phone_several": _l("%(field)s: “%(value)s” holds more than one number; keep one."),
+    "phone_invalid": _l("“%(value)s” is not a valid Indonesian phone number."),
+    "phone_foreign": _l("“%(value)s” is not an Indonesian number (+62)."),
+    "phone_several": _l("“%(value)s” holds more than one number; keep one."),
 }
 
 

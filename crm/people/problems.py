@@ -9,7 +9,8 @@ class Problem:
     """One reason a value was refused.
 
     `code` names the rule, `field` the column or field as the person who sent it calls it
-    (`No KTP`, `nik`), and `template` is a lazy_gettext message using `%(field)s` and `params`.
+    (`No KTP`, `nik`), shown in a column of its own beside the message, and `template` is a lazy_gettext
+    message using `params` (it does not repeat the field).
     Only code, field and params are stored; crm/leads/reasons.py finds the template again by code.
     """
 

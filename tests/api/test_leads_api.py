@@ -37,7 +37,8 @@ def test_each_lead_gets_its_result(client, db, headers):
     assert (rukmini.name, rukmini.phone, rukmini.desa.name, rukmini.source_reference) == (
         "Rukmini", "+6281234500001", "Patokan", "KPM-001")
     assert [(r["field"], r["code"]) for r in results[1]["reasons"]] == [("nik", "nik_length")]
-    assert results[1]["reasons"][0]["message"].startswith("nik: ") and "12" in results[1]["reasons"][0]["message"]
+    message = results[1]["reasons"][0]["message"]
+    assert message.startswith("NIK terdiri dari 16 digit") and "12" in message and "nik:" not in message
     assert (results[2]["duplicate_of_index"], results[2]["matched_on"]) == (0, "nik")
     assert results[3]["candidate_id"] == rukmini.id and results[3]["prospect_id"] not in (None, rukmini.id)
     assert {r["code"] for r in results[4]["reasons"]} == {"name_missing", "phone_foreign"}

@@ -196,13 +196,13 @@ def test_the_error_file_has_the_original_columns_and_a_reason_and_can_be_sent_ag
     assert download.filename == "leads_disnakkan - perlu diperbaiki.csv"
     lines = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig")), delimiter=";"))
     assert lines[0] == ["Row", "No", "Nama Lengkap", "No KTP", "No. Telp", "Alamat", "Desa/Kel", "Kecamatan",
-                        "Pekerjaan", "Reason"]
+                        "Pekerjaan", "Column", "Reason"]
     assert len(lines) == 8
     by_name = {line[2]: line for line in lines[1:]}
     # The row as the agency's own sheet numbers it: a title line and a blank one above the header (row 3).
     assert by_name["Moh. Hasan"][0] == "6" and by_name["Abdul Rahman"][0] == "7"
     assert by_name["Moh. Hasan"][3] == "3.51204E+15" and "Format the column as Text" in by_name["Moh. Hasan"][-1]
-    assert by_name["Abdul Rahman"][-1] == "No KTP: a NIK is 16 digits; this one has 15."
+    assert by_name["Abdul Rahman"][-2:] == ["No KTP", "A NIK is 16 digits; this one has 15."]
 
     by_name["Moh. Hasan"][3] = "3512044507850009"
     by_name["Abdul Rahman"][3] = "3512061203780010"

@@ -40,10 +40,11 @@ def test_a_liaison_uploads_a_list_checks_the_preview_saves_it_and_downloads_the_
     expect(count(page, "invalid")).to_have_text("7")
     excel_mangled = page.locator("table.problem-rows tr[data-row='6']")
     expect(excel_mangled).to_contain_text("Moh. Hasan")
-    expect(excel_mangled).to_contain_text("No KTP: the NIK arrived as a spreadsheet number (3.51204E+15)")
+    expect(excel_mangled.locator("[data-column]")).to_have_text("No KTP")
+    expect(excel_mangled).to_contain_text("The NIK arrived as a spreadsheet number (3.51204E+15)")
     expect(excel_mangled).to_contain_text("Format the column as Text")
     expect(page.locator("table.problem-rows tr[data-row='7']")).to_contain_text(
-        "No KTP: a NIK is 16 digits; this one has 15.")
+        "A NIK is 16 digits; this one has 15.")
     expect(page.locator("table.problem-rows tr[data-row='10']")).to_contain_text("row 4 of this list")
     expect(page.locator("table.problem-rows tr[data-row='16']")).to_contain_text("Siti Ma’rifah")
     expect(page.locator("#commit")).to_contain_text("Save 6 leads: 5 new and 1 possible duplicates")
@@ -66,13 +67,13 @@ def test_a_liaison_uploads_a_list_checks_the_preview_saves_it_and_downloads_the_
     with open(download.path(), encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(io.StringIO(handle.read()), delimiter=";"))
     assert rows[0] == ["Row", "No", "Nama Lengkap", "No KTP", "No. Telp", "Alamat", "Desa/Kel", "Kecamatan",
-                       "Pekerjaan", "Reason"]
+                       "Pekerjaan", "Column", "Reason"]
     assert len(rows) == 1 + 7
     by_name = {row[2]: row for row in rows[1:]}
     assert by_name["Moh. Hasan"][0] == "6"  # the row of her own sheet, as the preview showed it
     assert by_name["Moh. Hasan"][3] == "3.51204E+15" and "Format the column as Text" in by_name["Moh. Hasan"][-1]
-    assert by_name["Abdul Rahman"][-1] == "No KTP: a NIK is 16 digits; this one has 15."
-    assert by_name[""][-1] == "Nama Lengkap: the name is empty."
+    assert by_name["Abdul Rahman"][-2:] == ["No KTP", "A NIK is 16 digits; this one has 15."]
+    assert by_name[""][-2:] == ["Nama Lengkap", "The name is empty."]
 
     page.locator("nav.mainnav a[href='/leads/']").click()
     history = page.locator("table.batch-history tbody tr")

@@ -21,7 +21,7 @@ def test_import_prints_the_problem_rows_then_the_summary(runner, db):
     batch = db.session.scalar(select(LeadBatch))
     assert summary == {"batch": batch.id, "rows": 14, "created": 6, "duplicates": 1, "possible_duplicates": 1,
                        "invalid": 7}
-    assert "row 7: No KTP: a NIK is 16 digits; this one has 15." in result.output
+    assert "row 7: No KTP — A NIK is 16 digits; this one has 15." in result.output
     assert "row 10: duplicate of row 4 (same NIK)" in result.output
     assert db.session.scalar(select(func.count()).select_from(Prospect)) == 6
 

@@ -43,7 +43,8 @@ def test_upload_shows_a_preview_with_counts_and_reasons_and_saves_nothing(client
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert re.search(r'data-count="invalid"[^>]*><span class="num">7</span>', page)
     assert re.search(r'data-count="new"><span class="num">5</span>', page)
-    assert "No KTP: a NIK is 16 digits; this one has 15." in page
+    assert "<li data-column>No KTP</li>" in page and "<li>A NIK is 16 digits; this one has 15.</li>" in page
+    assert "No KTP:" not in page  # the column is a column of its own, not a prefix
     assert "Moh. Hasan" in page
     assert db.session.scalar(select(func.count()).select_from(Prospect)) == 0
 
