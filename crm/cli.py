@@ -3,6 +3,7 @@
 import json
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -52,10 +53,25 @@ def not_initialised_message(url, from_environment: bool) -> str:
             "Run `sasar init` first (bin/sasar init, or flask --app wsgi sasar init).")
 
 
-def _fail(message) -> None:
+def _fail(message, prefix: str = "") -> None:
     with force_locale("en"):  # the command line speaks English, like its --help
-        click.echo(f"Error: {message}", err=True)
+        click.echo(f"Error: {prefix}{message}", err=True)
     sys.exit(1)
+
+
+@contextmanager
+def _domain_call(prefix: str = "", keep: bool = True):
+    """The command line's edge: the work inside is committed (rolled back when `keep` is false); a DomainError
+    undoes it and ends the command with its message on one line."""
+    try:
+        yield
+    except DomainError as error:
+        db.session.rollback()
+        _fail(error.message, prefix)
+    if keep:
+        db.session.commit()
+    else:
+        db.session.rollback()
 
 
 @sasar.command("init", help="Migrate the database and load reference data. Safe to run again.")
@@ -107,12 +123,8 @@ def create_user_command(role, email, name, agency_code, kecamatan_names, branch_
         password, show = click.prompt("Password", hide_input=True, confirmation_prompt=True), False
     details = accounts.AccountDetails(name=name or email.split("@")[0], role=Role(role), email=email,
                                       agency=agency, kecamatan=kecamatan)
-    try:
+    with _domain_call():
         user = accounts.create_user(details, password, branch)
-    except DomainError as error:
-        db.session.rollback()
-        _fail(error.message)
-    db.session.commit()
     click.echo(f"Created {user.role.value} {user.login} (id {user.id}).")
     if show:
         click.echo(f"Password: {password}")
@@ -172,12 +184,8 @@ def _branch_or_fail(code: str | None):
 @with_appcontext
 def set_target_command(branch_code, year, participants, baseline):
     branch = _branch_or_fail(branch_code)
-    try:
+    with _domain_call():
         target = targets.set_target(branch, year, participants, baseline)
-    except DomainError as error:
-        db.session.rollback()
-        _fail(error.message)
-    db.session.commit()
     click.echo(f"Target for {branch.code} {target.year}: {target.participants} active participants, "
                f"from a baseline of {target.baseline}.")
 
@@ -193,13 +201,9 @@ def set_target_command(branch_code, year, participants, baseline):
 def reconcile_command(path: Path, branch_code, statuses_on):
     branch = _branch_or_fail(branch_code)
     with force_locale("en"):  # the reasons kept with the run are in the command line's language
-        try:
+        with _domain_call():
             result = reconciliation.reconcile(branch, path, today=local_today(),
                                               statuses_on=statuses_on.date() if statuses_on else None)
-        except DomainError as error:
-            db.session.rollback()
-            _fail(error.message)
-        db.session.commit()
         click.echo(f"{path.name}: {result.rows} rows; {result.matched} matched, {result.converted} converted, "
                    f"{result.status_changed} status changes, {result.corrected} corrected.")
         for kind, notes in (("unmatched", result.unmatched), ("invalid", result.invalid)):
@@ -306,18 +310,11 @@ def import_leads_command(path: Path, agency_code: str, dry_run: bool, sheet: str
     branch = _branch_or_fail(None)
     # This process serves nobody else: the interpreter may be tuned for the import alone.
     with force_locale("en"), interpreter_tuned_for_import():  # the reasons printed are in the command line's language
-        try:
+        with _domain_call(f"cannot import {path.name}: ", keep=not dry_run):
             result = lead_intake.import_file(
                 path, submission=lead_intake.Submission(branch.id, agency.id, None, BatchSource.CLI),
                 limits=ImportLimits.from_config(current_app.config), uploads=uploads_dir(current_app.instance_path),
                 sheet=sheet, dry_run=dry_run)
-        except DomainError as error:
-            db.session.rollback()
-            _fail(f"cannot import {path.name}: {error.message}")
-        if dry_run:
-            db.session.rollback()
-        else:
-            db.session.commit()
         for outcome in result.outcomes:
             click.echo(f"  row {outcome.row}: {outcome.describe()}")
         shown = len(result.outcomes)

@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from crm import audit
 from crm.errors import Conflict, DomainError, Invalid, NotFound
 from crm.extensions import db
-from crm.models import Agency, AuditEvent, Branch, Region, Role, User
+from crm.models import Agency, AuditEvent, Branch, Region, RegionLevel, Role, User
 from crm.models.base import utcnow
 from crm.models.user import new_session_token
 from crm.prospects import scope
@@ -118,13 +118,16 @@ def authenticate(login: str, password: str, *, ip: str | None = None) -> User | 
     return user
 
 
-def _validate(details: AccountDetails, existing: User | None) -> None:
+def _validate(details: AccountDetails, existing: User | None, branch: Branch) -> None:
     if not details.name.strip():
         raise Invalid(_l("A name is required."), field="name")
     if not (details.email or details.username):
         raise Invalid(_l("Give an email address or a username."), field="email")
     if details.role is Role.LIAISON and details.agency is None:
         raise Invalid(_l("A liaison must belong to an agency."), field="agency")
+    for region in details.kecamatan or []:
+        if region.level is not RegionLevel.KECAMATAN or region.branch_id != branch.id:
+            raise Invalid(_l("%(name)s is not a kecamatan of this branch.", name=region.name), field="kecamatan")
     for field, value in (("email", details.email), ("username", details.username)):
         if value is None:
             continue
@@ -164,7 +167,7 @@ def account_for(actor: User, user_id: int) -> User:
 
 def create_user(details: AccountDetails, password: str, branch: Branch, *, actor=None, ip=None) -> User:
     details.email, details.username = normalise_login(details.email), normalise_login(details.username)
-    _validate(details, None)
+    _validate(details, None, branch)
     check_password_policy(password)
     user = User(branch=branch, password_hash=hash_password(password))
     _apply(user, details)
@@ -176,7 +179,7 @@ def create_user(details: AccountDetails, password: str, branch: Branch, *, actor
 
 def update_user(user: User, details: AccountDetails, *, actor=None, ip=None) -> User:
     details.email, details.username = normalise_login(details.email), normalise_login(details.username)
-    _validate(details, user)
+    _validate(details, user, user.branch)
     before = snapshot(user)
     _apply(user, details)
     audit.record("update", "user", user.id, actor=actor, branch_id=user.branch_id, ip=ip,
