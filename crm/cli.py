@@ -17,7 +17,7 @@ from crm import demo, reference
 from crm.auth import access, accounts, tokens
 from crm.errors import DomainError
 from crm.extensions import db
-from crm.i18n import local_today
+from crm.i18n import local_timezone, local_today
 from crm.leads import intake as lead_intake
 from crm.leads.importer import ImportLimits, interpreter_tuned_for_import
 from crm.leads.storage import uploads_dir
@@ -219,7 +219,8 @@ def reconcile_command(path: Path, branch_code, statuses_on):
 def purge_stale_command(months: int):
     result = retention.purge_stale(months)
     db.session.commit()
-    click.echo(f"Anonymised {result.anonymised} prospects with no activity since {result.cutoff:%Y-%m-%d}.")
+    since = result.cutoff.astimezone(local_timezone())  # the branch's day, not UTC's
+    click.echo(f"Anonymised {result.anonymised} prospects with no activity since {since:%Y-%m-%d}.")
 
 
 @sasar.command("export-person", help="Everything Sasar holds on one person (by NIK), as JSON.")

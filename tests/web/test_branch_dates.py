@@ -5,9 +5,11 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from crm import reference
+from crm.i18n import local_timezone
 from crm.leads import importer, intake
 from crm.leads.storage import uploads_dir
 from crm.models import BatchSource, Prospect
+from crm.privacy import retention
 
 # 03.44 WIB on 5 March 2026 is still 4 March in UTC.
 EARLY_MORNING_UTC = datetime(2026, 3, 4, 20, 44, tzinfo=UTC)
@@ -24,3 +26,16 @@ def test_a_list_uploaded_before_dawn_records_the_branch_day_as_its_consent_date(
     db.session.commit()
     prospect = db.session.scalar(select(Prospect))
     assert prospect.consent_date == date(2026, 3, 5)
+
+
+def test_purge_stale_names_the_branch_day_it_counted_from(runner, db, monkeypatch):
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return EARLY_MORNING_UTC.astimezone(tz)
+
+    monkeypatch.setattr(retention, "datetime", Clock)
+    result = runner.invoke(args=["sasar", "purge-stale", "--months", "1"])
+    cutoff = retention.cutoff_for(1, EARLY_MORNING_UTC).astimezone(local_timezone()).date()
+    assert result.exit_code == 0 and f"since {cutoff:%Y-%m-%d}." in result.output
+    assert cutoff != retention.cutoff_for(1, EARLY_MORNING_UTC).date()  # 03.44 WIB: UTC is a day behind
