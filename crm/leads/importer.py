@@ -8,7 +8,7 @@ de-duplication must remember (the keys and names already seen, a few hundred byt
 
 import gc
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -22,6 +22,7 @@ from crm.leads.bulk import Writer, bulk_insert, one_of, overlaps_writes
 from crm.leads.dedup import Deduplicator, RowStatus, Verdict
 from crm.leads.lists import LeadFile
 from crm.leads.mapping import LeadField
+from crm.leads.progress import PROGRESS_EVERY
 from crm.leads.reading import cell_text
 from crm.leads.validation import CheckedLead, LeadInput, Validator
 from crm.models import ConsentBasis, LeadRow, LeadRowStatus, Prospect, ProspectListing, Stage
@@ -333,28 +334,37 @@ def _lookup_connection(streaming: bool):
             transaction.rollback()
 
 
-def _checked_chunks(leads: Iterable[LeadInput], validator: Validator, limits: ImportLimits
-                    ) -> Iterator[list[CheckedLead]]:
-    """The leads checked, a chunk at a time; refuses a list longer than the limit."""
+def _checked_chunks(leads: Iterable[LeadInput], validator: Validator, limits: ImportLimits,
+                    progress: Callable[[int], None] | None = None) -> Iterator[list[CheckedLead]]:
+    """The leads checked, a chunk at a time; refuses a list longer than the limit. `progress` is told the
+    rows read every PROGRESS_EVERY rows, and at the end."""
     chunk: list[CheckedLead] = []
     check = validator.check
+    report_at = PROGRESS_EVERY if progress is not None else 0
+    rows = 0
     for rows, lead in enumerate(leads, start=1):
         if rows > limits.max_rows:
             raise TooManyRows(_l("The list has more than %(max)s rows. Split it into smaller files.",
                                  max=f"{limits.max_rows:,}".replace(",", ".")))
         chunk.append(check(lead))
+        if rows == report_at:
+            progress(rows)
+            report_at += PROGRESS_EVERY
         if len(chunk) >= CHUNK_ROWS:
             yield chunk
             chunk = []
     if chunk:
         yield chunk
+    if progress is not None:
+        progress(rows)
 
 
 def run_pipeline(leads: Iterable[LeadInput] | None = None, *, labels: dict[LeadField, str] | None = None,
                  target: ImportTarget, limits: ImportLimits, keep_outcomes: int | None = 20, all_ids: bool = False,
-                 lead_file: LeadFile | None = None) -> ImportResult:
+                 lead_file: LeadFile | None = None, progress: Callable[[int], None] | None = None) -> ImportResult:
     """Check, de-duplicate and (when `target.save`) save leads — `leads`, or those of `lead_file`; the caller
     commits. Rows that did not simply become prospects are kept as LeadRows when the target has a batch.
+    `progress`, when given, is told how many rows have been read as they are.
     """
     if lead_file is not None:
         leads, labels = lead_file.leads, lead_file.labels
@@ -362,7 +372,7 @@ def run_pipeline(leads: Iterable[LeadInput] | None = None, *, labels: dict[LeadF
     validator = Validator(PlaceMatcher.for_branch(target.branch_id), labels)
     with _lookup_connection(streaming) as lookups:
         run = _Run(target, validator, limits, keep_outcomes, all_ids, lookups, streaming)
-        return run.run(_checked_chunks(leads, validator, limits))
+        return run.run(_checked_chunks(leads, validator, limits, progress))
 
 
 @contextmanager

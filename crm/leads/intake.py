@@ -6,6 +6,7 @@
 - leads sent as JSON by an agency's own system (the API), idempotent on the agency's reference.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -139,11 +140,11 @@ def describe_file(batch: LeadBatch, *, uploads: Path) -> FileView:
 
 
 def start_preview(stored: StoredFile, *, submission: Submission, limits: ImportLimits, uploads: Path,
-                  sheet: str | None = None) -> LeadBatch:
+                  sheet: str | None = None, progress: Callable[[int], None] | None = None) -> LeadBatch:
     """A batch in preview for a stored file: counted and its problem rows kept, no prospect created yet."""
     batch = _new_batch(submission, stored, BatchStatus.PREVIEW)
     batch.sheet_name = sheet or None
-    refresh_preview(batch, limits=limits, uploads=uploads)
+    refresh_preview(batch, limits=limits, uploads=uploads, progress=progress)
     return batch
 
 
@@ -180,7 +181,7 @@ def _claim(batch: LeadBatch, status: BatchStatus = BatchStatus.PREVIEW) -> None:
 
 def refresh_preview(batch: LeadBatch, *, limits: ImportLimits, uploads: Path,
                     mapping: list[LeadField | None] | None = None, sheet: str | None = None,
-                    remember: bool = False) -> None:
+                    remember: bool = False, progress: Callable[[int], None] | None = None) -> None:
     """Count the stored file again, with a corrected mapping or another sheet; the caller commits.
 
     With `remember`, the mapping becomes the agency's choice for these column titles. While no column
@@ -203,10 +204,11 @@ def refresh_preview(batch: LeadBatch, *, limits: ImportLimits, uploads: Path,
             return
         target = ImportTarget(batch.branch_id, batch.agency_id, batch.id)
         _record(batch, run_pipeline(lead_file=lead_file, target=target, limits=limits,
-                                    keep_outcomes=0))
+                                    keep_outcomes=0, progress=progress))
 
 
-def commit_batch(batch: LeadBatch, *, limits: ImportLimits, uploads: Path) -> ImportResult:
+def commit_batch(batch: LeadBatch, *, limits: ImportLimits, uploads: Path,
+                 progress: Callable[[int], None] | None = None) -> ImportResult:
     """Save the previewed list: the rows are checked again against what Sasar holds now. The caller commits.
     A second commit of the same list, or one after it was discarded, is refused (Conflict)."""
     _claim(batch, BatchStatus.COMMITTED)
@@ -218,7 +220,7 @@ def commit_batch(batch: LeadBatch, *, limits: ImportLimits, uploads: Path) -> Im
         _describe(batch, lead_file)
         target = ImportTarget(batch.branch_id, batch.agency_id, batch.id, save=True)
         result = run_pipeline(lead_file=lead_file, target=target, limits=limits,
-                              keep_outcomes=0)
+                              keep_outcomes=0, progress=progress)
     _record(batch, result)
     batch.committed_at = utcnow()
     _audit_saved(batch, result)

@@ -3,7 +3,18 @@
 import io
 from pathlib import Path
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    after_this_request,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -12,7 +23,7 @@ from crm import reference
 from crm.auth.access import allow
 from crm.errors import shown_on_page
 from crm.i18n import number
-from crm.leads import batches, intake
+from crm.leads import batches, intake, progress
 from crm.leads.forms import UploadForm, field_choices, mapping_from_form
 from crm.leads.importer import ImportLimits
 from crm.leads.mapping import FIELD_LABELS, LeadField
@@ -86,9 +97,35 @@ def upload():
                     source = BatchSource.PASTE
                 batch = intake.start_preview(
                     stored, submission=intake.Submission(current_user.branch_id, agency.id, current_user.id, source),
-                    limits=_limits(), uploads=_uploads(), sheet=(form.sheet.data or "").strip() or None)
+                    limits=_limits(), uploads=_uploads(), sheet=(form.sheet.data or "").strip() or None,
+                    progress=_progress(progress.Stage.CHECKING))
                 return redirect(url_for("leads.preview", batch_id=batch.id))
     return render_template("leads/upload.html", form=form, is_liaison=current_user.role is Role.LIAISON)
+
+
+def _progress(stage: str):
+    """The reporter for the page waiting on this request (its form sends a token), or None; its file goes
+    when the answer does."""
+    token = request.form.get("progress")
+
+    @after_this_request
+    def _forget(response):
+        progress.forget(_uploads(), token)
+        return response
+
+    return progress.reporter(_uploads(), token, current_user.id, stage)
+
+
+@bp.get("/progress/<token>")
+@allow(*PORTAL)
+def progress_of(token: str):
+    """How far the person's own list has been read: what the waiting page shows."""
+    found = progress.read(_uploads(), token, current_user.id)
+    if found is None:
+        return jsonify({"rows": 0, "text": _("Sending the file…")})
+    text = _("%(rows)s rows checked…", rows=number(found.rows)) if found.stage == progress.Stage.CHECKING \
+        else _("%(rows)s rows checked and saved…", rows=number(found.rows))
+    return jsonify({"rows": found.rows, "stage": found.stage, "text": text})
 
 
 @bp.get("/template.<kind>")
@@ -150,7 +187,7 @@ def _after_refusal(batch_id: int) -> str:
 def commit(batch_id: int):
     batch = batches.batch_for(current_user, batch_id)
     with shown_on_page():
-        intake.commit_batch(batch, limits=_limits(), uploads=_uploads())
+        intake.commit_batch(batch, limits=_limits(), uploads=_uploads(), progress=_progress(progress.Stage.SAVING))
         flash(_("Saved: %(new)s new leads, %(possible)s possible duplicates (saved and flagged), %(duplicates)s "
                 "duplicates, %(invalid)s rows to fix.", new=number(batch.new_count),
                 possible=number(batch.possible_duplicate_count), duplicates=number(batch.duplicate_count),

@@ -80,3 +80,4 @@ def test_a_liaison_uploads_a_list_checks_the_preview_saves_it_and_downloads_the_
     expect(history).to_have_count(1)
     expect(history).to_contain_text("leads_disnakkan.csv")
     expect(history).to_contain_text("Ratna Kusuma")
+

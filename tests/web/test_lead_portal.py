@@ -281,7 +281,7 @@ def test_the_preview_its_button_the_saved_message_and_the_batch_page_give_the_sa
     new, possible = "1.501", "1"  # Indonesian digits whatever the language
     assert re.search(rf'data-count="new"><span class="num">{new}</span>', page)
     assert re.search(rf'data-count="possible"[^>]*><span class="num">{possible}</span>', page)
-    button = re.search(r'id="commit">([^<]*)<', page).group(1)
+    button = re.search(r'id="commit"[^>]*>([^<]*)<', page).group(1)
     assert button == f"Save 1.502 leads: {new} new and {possible} possible duplicates (flagged)"
     saved = client.post(f"/leads/{batch_id}/commit", follow_redirects=True).get_data(as_text=True)
     assert (f"Saved: {new} new leads, {possible} possible duplicates (saved and flagged), 1 duplicates, 1 rows to "
@@ -294,3 +294,53 @@ def test_no_save_button_when_nothing_would_be_saved(client, db, ratna):
     client.post(f"/leads/{batch_id_of(upload(client))}/commit")
     again = client.get(upload(client).headers["Location"]).get_data(as_text=True)
     assert 'id="commit"' not in again and 'id="nothing-to-save"' in again and 'id="discard"' in again
+
+
+# --- progress while a long list is read (15.5) --------------------------------------------------------
+
+def test_a_long_list_reports_its_rows_as_they_are_checked_to_the_person_who_sent_it(app, client, db, ratna,
+                                                                                      tmp_path, monkeypatch):
+    from crm.leads import importer, progress
+    from crm.leads.storage import uploads_dir
+    reported = []
+    real_reporter = progress.reporter
+
+    def spying(directory, token, user_id, stage):
+        report = real_reporter(directory, token, user_id, stage)
+        reported.append((stage, progress.read(directory, token, user_id)))
+
+        def spy(rows):
+            report(rows)
+            reported.append((stage, progress.read(directory, token, user_id)))
+        return spy
+
+    monkeypatch.setattr(progress, "reporter", spying)
+    monkeypatch.setattr(importer, "PROGRESS_EVERY", 1000)
+    token = "0123456789abcdef0123456789abcdef"
+    response = upload(client, _long_list(tmp_path, 2500), progress=token)
+    assert [(stage, found.rows) for stage, found in reported] == [
+        ("checking", 0), ("checking", 1000), ("checking", 2000), ("checking", 2504)]
+    assert not (uploads_dir(app.instance_path) / f".progress-{token}").exists()  # gone with the answer
+    client.post(f"/leads/{batch_id_of(response)}/commit", data={"progress": token})
+    assert reported[-1][0] == "saving" and reported[-1][1].rows == 2504
+
+
+def test_the_waiting_page_reads_its_own_progress_only(app, client, db, ratna):
+    from crm.leads import progress
+    from crm.leads.storage import uploads_dir
+    token = "fedcba9876543210fedcba9876543210"
+    progress.reporter(uploads_dir(app.instance_path), token, ratna.id, progress.Stage.CHECKING)(12_000)
+    assert client.get(f"/leads/progress/{token}").json == {"rows": 12000, "stage": "checking",
+                                                           "text": "12.000 rows checked…"}
+    client.post("/logout")
+    sign_in_english(client, make_user(Role.LIAISON, "taufik", agency_code="DINSOS"))
+    assert client.get(f"/leads/progress/{token}").json["rows"] == 0
+    assert client.get("/leads/progress/not-a-token").json["text"] == "Sending the file…"
+
+
+def test_the_forms_that_read_or_save_a_list_are_sent_once_and_show_progress(client, db, ratna):
+    upload_page = client.get("/leads/new").get_data(as_text=True)
+    preview = client.get(upload(client).headers["Location"]).get_data(as_text=True)
+    for page in (upload_page, preview):
+        assert "data-progress-url=" in page and 'name="progress"' in page and "js/lead-progress.js" in page
+        assert 'class="lead-progress"' in page and "data-busy=" in page
