@@ -179,8 +179,9 @@ def _build(code: str, kecamatan: str, desa: str, serial: int, target_year: int) 
 @pytest.fixture
 def worlds(app, db):
     bwi_places = _banyuwangi_places()
-    return {"SBO": _build("SBO", "Panarukan", "Kilensari", 1, 2024),
-            "BWI": _build("BWI", *bwi_places, 2, 2025)}
+    built = {"SBO": _build("SBO", "Panarukan", "Kilensari", 1, 2024), "BWI": _build("BWI", *bwi_places, 2, 2025)}
+    built["BWI"].markers += list(bwi_places)  # its places: a breakdown or a filter of BWI's figures names them
+    return built
 
 
 def _state(code: str) -> list:
