@@ -10,6 +10,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from crm import audit
 from crm.errors import Conflict, DomainError, Invalid
@@ -71,6 +72,16 @@ def _registered_meanwhile(prospect: Prospect) -> Registration | None:
 
 def registration_with_kpj(number: str) -> Registration | None:
     return db.session.scalar(select(Registration).where(Registration.kpj == number))
+
+
+def lapsed_participants(user: User) -> list[Registration]:
+    """The registrations `user` may see whose participant has lapsed, most recently lapsed first: to be won back."""
+    return list(db.session.scalars(
+        select(Registration).join(Registration.prospect)
+        .where(Registration.status == ParticipantStatus.LAPSED, scope.visibility_filter(user))
+        .options(selectinload(Registration.prospect).selectinload(Prospect.kecamatan),
+                 selectinload(Registration.prospect).selectinload(Prospect.desa), selectinload(Registration.officer))
+        .order_by(Registration.status_changed_on.desc().nulls_last(), Registration.id)))
 
 
 def check_may_register(actor: User | None, prospect: Prospect) -> None:

@@ -8,7 +8,6 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from crm import reference
 from crm.auth.access import allow
@@ -18,7 +17,6 @@ from crm.i18n import local_today
 from crm.labels import KIND_LABELS, MONTH_NAMES, SECTOR_LABELS
 from crm.models import (
     ContributionRate,
-    ParticipantStatus,
     Payer,
     Programme,
     Prospect,
@@ -144,13 +142,7 @@ def participant(registration_id: int):
 @allow(*WORKERS)
 def lapsed():
     """Participants whose status is lapsed, with their officer, to be won back."""
-    query = (select(Registration).join(Registration.prospect)
-             .where(Registration.status == ParticipantStatus.LAPSED, scope.visibility_filter(current_user))
-             .options(selectinload(Registration.prospect).selectinload(Prospect.kecamatan),
-                      selectinload(Registration.prospect).selectinload(Prospect.desa),
-                      selectinload(Registration.officer))
-             .order_by(Registration.status_changed_on.desc().nulls_last(), Registration.id))
-    return render_template("registrations/lapsed.html", registrations=db.session.scalars(query).all())
+    return render_template("registrations/lapsed.html", registrations=registering.lapsed_participants(current_user))
 
 
 # --- targets --------------------------------------------------------------------------------------

@@ -2,7 +2,17 @@
 
 from dataclasses import dataclass
 
-from crm.visits.geo import Point, distance_m
+from crm.visits.geo import Point, distance_m, is_plausible
+
+
+def starting_point(officer, latitude: float | None = None, longitude: float | None = None) -> tuple[Point | None, bool]:
+    """Where the officer's day starts, and whether it is the phone's own position: the position the phone shares
+    when it is a plausible one, else the centre of the officer's first kecamatan with a known centre (the page
+    and the working set alike); None when neither is known."""
+    if latitude is not None and longitude is not None and is_plausible(latitude, longitude):
+        return Point(latitude, longitude), True
+    covered = [k for k in officer.kecamatan if k.latitude is not None]
+    return (Point.of(covered[0].latitude, covered[0].longitude) if covered else None), False
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from crm import audit
 from crm.errors import Invalid, NotFound
@@ -174,6 +175,21 @@ def _is_lapsed_participant(prospect: Prospect) -> bool:
     """Lapsed participants are worked like prospects until active again, follow-ups included."""
     registration = prospect.registration
     return registration is not None and registration.status is ParticipantStatus.LAPSED
+
+
+FLAGGED_SHOWN = 200
+
+
+def flagged_visits(manager: User, include_reviewed: bool = False) -> list[Visit]:
+    """The flagged visits of the prospects `manager` may see, newest first (the latest FLAGGED_SHOWN); those
+    already reviewed only when asked."""
+    query = (select(Visit).join(Visit.prospect).where(Visit.flagged, scope.visibility_filter(manager))
+             .options(selectinload(Visit.prospect).selectinload(Prospect.desa),
+                      selectinload(Visit.prospect).selectinload(Prospect.kecamatan), selectinload(Visit.officer))
+             .order_by(Visit.visited_at.desc()).limit(FLAGGED_SHOWN))
+    if not include_reviewed:
+        query = query.where(Visit.reviewed_at.is_(None))
+    return list(db.session.scalars(query))
 
 
 def mark_reviewed(visit: Visit, manager: User, *, ip: str | None = None) -> None:

@@ -5,8 +5,6 @@ import uuid
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from crm.api.spec import parse_body
 from crm.auth.access import allow
@@ -20,7 +18,7 @@ from crm.prospects import scope
 from crm.prospects.stages import STAGE_LABELS
 from crm.visits import contacts, dayplan, geo
 from crm.visits.forms import MessageTemplateForm, VisitForm
-from crm.visits.recording import FlagRules, mark_reviewed, record_visit
+from crm.visits.recording import FlagRules, flagged_visits, mark_reviewed, record_visit
 from crm.visits.schemas import VisitIn, report_from, visit_out, working_set_response
 from crm.visits.today import officer_today
 
@@ -43,12 +41,8 @@ def today():
 def day_plan():
     tz = local_timezone()
     todays = officer_today(current_user, local_today(), tz, with_regions=True)
-    lat, lng = request.args.get("lat", type=float), request.args.get("lng", type=float)
-    start = geo.Point(lat, lng) if lat is not None and lng is not None and geo.is_plausible(lat, lng) else None
-    from_phone = start is not None
-    if start is None:
-        covered = [k for k in current_user.kecamatan if k.latitude is not None]
-        start = geo.Point.of(covered[0].latitude, covered[0].longitude) if covered else None
+    start, from_phone = dayplan.starting_point(current_user, request.args.get("lat", type=float),
+                                               request.args.get("lng", type=float))
     plan = dayplan.plan_route(start, [(p, geo.known_location(p)) for p in todays.to_visit]) if start else None
     return render_template("visits/plan.html", plan=plan, from_phone=from_phone, stage_labels=STAGE_LABELS)
 
@@ -117,13 +111,8 @@ def day_plan_shell():
 @allow(*MANAGERS)
 def flagged():
     show_reviewed = request.args.get("reviewed") == "1"
-    query = (select(Visit).join(Visit.prospect).where(Visit.flagged, scope.visibility_filter(current_user))
-             .options(selectinload(Visit.prospect).selectinload(Prospect.desa),
-                      selectinload(Visit.prospect).selectinload(Prospect.kecamatan), selectinload(Visit.officer))
-             .order_by(Visit.visited_at.desc()).limit(200))
-    if not show_reviewed:
-        query = query.where(Visit.reviewed_at.is_(None))
-    return render_template("visits/flagged.html", visits=db.session.scalars(query).all(), flag_text=flag_text,
+    return render_template("visits/flagged.html", visits=flagged_visits(current_user, show_reviewed),
+                           flag_text=flag_text,
                            outcome_labels=OUTCOME_LABELS, show_reviewed=show_reviewed)
 
 

@@ -83,11 +83,10 @@ def _day_plan(officer: User, day: date, tz) -> list[PlanStop]:
     """Today's stops from the centre of the officer's first kecamatan, as the plan page orders them when the
     phone shares no position."""
     todays = officer_today(officer, day, tz, with_regions=True)
-    covered = [k for k in officer.kecamatan if k.latitude is not None]
-    if not covered:
+    start, _from_phone = dayplan.starting_point(officer)
+    if start is None:
         return [PlanStop(p.id, None) for p in todays.to_visit]
-    plan = dayplan.plan_route(geo.Point.of(covered[0].latitude, covered[0].longitude),
-                              [(p, geo.known_location(p)) for p in todays.to_visit])
+    plan = dayplan.plan_route(start, [(p, geo.known_location(p)) for p in todays.to_visit])
     return [PlanStop(s.item.id, s.leg_m) for s in plan.stops] + [PlanStop(p.id, None) for p in plan.unplaced]
 
 
