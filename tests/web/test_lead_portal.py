@@ -220,7 +220,7 @@ def test_two_windows_acting_on_one_preview_at_once_one_wins_the_other_is_told(ap
     assert len(won) == len(lost) == 1, "one of the two goes through, the other is told why it did not"
     # Told while both ran, or — when the discard had ended before the commit even looked — the list is gone (404).
     assert any(words in lost[0] for words in ("This list has already been saved.", "it was discarded",
-                                              "There is no such lead list."))
+                                              "There is no such lead list.", "what it pointed to was removed"))
     db.session.expire_all()
     batch = db.session.get(LeadBatch, batch_id)
     saved = db.session.scalar(select(func.count()).select_from(Prospect))
