@@ -49,13 +49,14 @@ def _officer_day(db):
                                 monthly_contribution=16_800, status=ParticipantStatus.LAPSED,
                                 status_changed_on=date(2025, 6, 1), officer=officer))
     db.session.commit()
-    return officer, due
+    return officer, due, lapsed
 
 
-def _officer_pages(due) -> list[str]:
+def _officer_pages(due, lapsed) -> list[str]:
     plan = f"/plan?lat={FIELD_POSITION['latitude']}&lng={FIELD_POSITION['longitude']}"  # as plan.js asks for it
     return ["/", "/today", plan, "/prospects", "/participants/lapsed", "/events", f"/prospects/{due.id}",
-            f"/visits/new?prospect={due.id}"]
+            f"/visits/new?prospect={due.id}", f"/prospects/{due.id}/register",
+            f"/registrations/{lapsed.registration.id}"]
 
 
 def _overflow(page: Page) -> int:
@@ -88,11 +89,11 @@ def _contrast_violations(page: Page) -> list[str]:
 
 def test_every_officer_page_fits_the_phone_with_big_targets_and_readable_text(narrow_phone, db):
     page = narrow_phone
-    officer, due = _officer_day(db)
+    officer, due, lapsed = _officer_day(db)
     sign_in(page, officer.login, PASSWORD)
     expect(page).to_have_url(re.compile(r"/today$"))
     problems = {}
-    for url in _officer_pages(due):
+    for url in _officer_pages(due, lapsed):
         page.goto(url)
         page.wait_for_load_state("networkidle")
         found = {"overflow_px": _overflow(page), "small": _small_targets(page), "contrast": _contrast_violations(page)}
@@ -103,7 +104,7 @@ def test_every_officer_page_fits_the_phone_with_big_targets_and_readable_text(na
 
 def test_every_officer_destination_is_one_tap_away_in_the_bottom_bar(narrow_phone, db):
     page = narrow_phone
-    officer, _ = _officer_day(db)
+    officer, _, _ = _officer_day(db)
     sign_in(page, officer.login, PASSWORD)
     bar = page.locator("nav.bottombar")
     expect(bar).to_be_visible()
@@ -120,7 +121,7 @@ def test_every_officer_destination_is_one_tap_away_in_the_bottom_bar(narrow_phon
 
 def test_the_lapsed_list_is_a_list_of_cards_on_a_phone(narrow_phone, db):
     page = narrow_phone
-    officer, _ = _officer_day(db)
+    officer, _, _ = _officer_day(db)
     sign_in(page, officer.login, PASSWORD)
     page.goto("/participants/lapsed")
     name = page.get_by_role("link", name="Muhammad Nur Hasanuddin Al Farisi")
@@ -132,7 +133,7 @@ def test_the_lapsed_list_is_a_list_of_cards_on_a_phone(narrow_phone, db):
 
 def test_a_saved_visit_is_confirmed_at_the_top_of_the_page(narrow_phone, db):
     page = narrow_phone
-    officer, due = _officer_day(db)
+    officer, due, _ = _officer_day(db)
     sign_in(page, officer.login, PASSWORD)
     page.goto(f"/visits/new?prospect={due.id}")
     expect(page.locator("#accuracy_m")).to_have_value("15")
@@ -152,7 +153,7 @@ def test_a_saved_visit_is_confirmed_at_the_top_of_the_page(narrow_phone, db):
 
 def test_a_visit_saved_offline_is_confirmed_at_the_top_of_the_page(narrow_phone, db):
     page = narrow_phone
-    officer, due = _officer_day(db)
+    officer, due, _ = _officer_day(db)
     sign_in(page, officer.login, PASSWORD)
     page.goto(f"/visits/new?prospect={due.id}")
     expect(page.locator("#accuracy_m")).to_have_value("15")
@@ -164,12 +165,15 @@ def test_a_visit_saved_offline_is_confirmed_at_the_top_of_the_page(narrow_phone,
     expect(notice).to_have_text("Tersimpan di ponsel — dikirim saat ada sinyal")
     expect(notice).to_be_in_viewport()
     assert notice.bounding_box()["y"] < page.locator("main h1").bounding_box()["y"]   # at the top, not below the fold
-    page.context.set_offline(False)
+    # Back in signal the phone sends it (waited for here, so no request outlives the test).
+    with page.expect_response(re.compile(r"/visits/sync$")) as sent:
+        page.context.set_offline(False)
+    assert sent.value.status == 201
 
 
 def test_today_puts_what_is_due_first_and_each_tile_opens_its_list(narrow_phone, db):
     page = narrow_phone
-    officer, _ = _officer_day(db)
+    officer, _, _ = _officer_day(db)
     sign_in(page, officer.login, PASSWORD)
     expect(page).to_have_url(re.compile(r"/today$"))
     headings = page.locator("main h2").all_inner_texts()
