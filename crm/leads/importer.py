@@ -147,6 +147,18 @@ LEAD_ROW_COLUMNS = ("batch_id", "row_number", "status", "cells", "reasons", "det
                     "reference")
 
 
+@dataclass(slots=True)
+class _Waiting:
+    """A kept row or an outcome that needs the id of a new prospect (or of a look-alike earlier in the list),
+    found at the end by its NIK or phone."""
+
+    nik: str | None
+    phone: str | None
+    kept: dict | None
+    outcome: RowOutcome | None
+    which: str  # the id it fills: "prospect_id" or "candidate_id"
+
+
 class _Run:
     """One pass of the pipeline over a stream of leads.
 
@@ -173,8 +185,8 @@ class _Run:
         self.listed: set[int] = set()
         self.kept_waiting: list[dict] = []
         # New prospects whose ids a kept row or an outcome needs, and the look-alikes earlier in the list
-        # that a possible duplicate points to: (NIK, phone, kept row, outcome, which id it fills)
-        self.waiting: list[tuple[str | None, str | None, dict | None, RowOutcome | None, str]] = []
+        # that a possible duplicate points to
+        self.waiting: list[_Waiting] = []
 
     def run(self, chunks: Iterable[list[CheckedLead]]) -> ImportResult:
         try:
@@ -227,9 +239,9 @@ class _Run:
             if save and (status is RowStatus.CREATED or status is RowStatus.POSSIBLE_DUPLICATE):
                 new_prospects.append(_prospect_values(lead, target, now, consent_day))
                 if kept is not None or (all_ids and outcome is not None):
-                    self.waiting.append((lead.nik, lead.phone, kept, outcome, "prospect_id"))
+                    self.waiting.append(_Waiting(lead.nik, lead.phone, kept, outcome, "prospect_id"))
                 if verdict.candidate_keys is not None:
-                    self.waiting.append((*verdict.candidate_keys, kept, outcome, "candidate_id"))
+                    self.waiting.append(_Waiting(*verdict.candidate_keys, kept, outcome, "candidate_id"))
         self.writer.write(Prospect.__table__, PROSPECT_COLUMNS, new_prospects)
         self.writer.write(LeadRow.__table__, LEAD_ROW_COLUMNS, kept_rows)
         if save:
@@ -252,14 +264,14 @@ class _Run:
         by_nik, by_phone = {}, {}
         for start in range(0, len(self.waiting), CHUNK_ROWS):
             part = self.waiting[start:start + CHUNK_ROWS]
-            by_nik.update(self._ids_by(Prospect.nik, [nik for nik, *_ in part if nik]))
-            by_phone.update(self._ids_by(Prospect.phone, [phone for _, phone, *_ in part if phone]))
-        for nik, phone, kept, outcome, which in self.waiting:
-            prospect_id = by_nik.get(nik) or by_phone.get(phone)
-            if kept is not None:
-                kept[which] = prospect_id
-            if outcome is not None:
-                setattr(outcome, which, prospect_id)
+            by_nik.update(self._ids_by(Prospect.nik, [item.nik for item in part if item.nik]))
+            by_phone.update(self._ids_by(Prospect.phone, [item.phone for item in part if item.phone]))
+        for item in self.waiting:
+            prospect_id = by_nik.get(item.nik) or by_phone.get(item.phone)
+            if item.kept is not None:
+                item.kept[item.which] = prospect_id
+            if item.outcome is not None:
+                setattr(item.outcome, item.which, prospect_id)
 
     def _ids_by(self, column, values: list[str]) -> dict[str, int]:
         # The batch is checked here rather than in SQL, so that the database uses the NIK/phone index.

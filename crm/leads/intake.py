@@ -125,11 +125,18 @@ class FileView:
     mapping_problem: object | None = None  # a lazy message when the columns cannot be imported yet
 
 
+def _open_batch_file(batch: LeadBatch, uploads: Path, mapping=None):
+    """The batch's stored file, opened on its sheet with `mapping` (by default the mapping the batch keeps)
+    and the columns its agency chose before."""
+    if mapping is None and batch.column_mapping:
+        mapping = mapping_from_names(batch.column_mapping)
+    return open_lead_file(stored_path(uploads, batch.file_sha256), sheet=batch.sheet_name, mapping=mapping,
+                          remembered=remembered_mapping(batch.agency_id))
+
+
 def describe_file(batch: LeadBatch, *, uploads: Path) -> FileView:
     """Read only the head of the batch's stored file, to show how its columns are understood."""
-    mapping = mapping_from_names(batch.column_mapping) if batch.column_mapping else None
-    with open_lead_file(stored_path(uploads, batch.file_sha256), sheet=batch.sheet_name, mapping=mapping,
-                        remembered=remembered_mapping(batch.agency_id)) as lead_file:
+    with _open_batch_file(batch, uploads) as lead_file:
         samples = []
         for lead in lead_file.leads:
             samples.append([cell_text(cell) for cell in lead.cells])
@@ -193,9 +200,7 @@ def refresh_preview(batch: LeadBatch, *, limits: ImportLimits, uploads: Path,
         batch.sheet_name, batch.column_mapping, mapping = sheet or None, None, None
     if mapping is None and batch.column_mapping is not None:
         mapping = mapping_from_names(batch.column_mapping)
-    path = stored_path(uploads, batch.file_sha256)
-    with open_lead_file(path, sheet=batch.sheet_name, mapping=mapping,
-                        remembered=remembered_mapping(batch.agency_id)) as lead_file:
+    with _open_batch_file(batch, uploads, mapping) as lead_file:
         _describe(batch, lead_file)
         if remember:
             remember_mapping(batch.agency_id, lead_file.header, lead_file.mapping)
@@ -213,9 +218,7 @@ def commit_batch(batch: LeadBatch, *, limits: ImportLimits, uploads: Path,
     A second commit of the same list, or one after it was discarded, is refused (Conflict)."""
     _claim(batch, BatchStatus.COMMITTED)
     db.session.execute(delete(LeadRow).where(LeadRow.batch_id == batch.id))
-    mapping = mapping_from_names(batch.column_mapping) if batch.column_mapping else None
-    with open_lead_file(stored_path(uploads, batch.file_sha256), sheet=batch.sheet_name, mapping=mapping,
-                        remembered=remembered_mapping(batch.agency_id)) as lead_file:
+    with _open_batch_file(batch, uploads) as lead_file:
         _require_mapping(lead_file)
         _describe(batch, lead_file)
         target = ImportTarget(batch.branch_id, batch.agency_id, batch.id, save=True)
