@@ -191,3 +191,22 @@ def test_today_puts_what_is_due_first_and_each_tile_opens_its_list(narrow_phone,
             expect(section).to_be_in_viewport()
         else:
             expect(page).to_have_url(re.compile(re.escape(target) + "$"))
+
+
+def test_a_whatsapp_message_is_one_tap_and_logging_it_one_more(narrow_phone, db):
+    page = narrow_phone
+    officer, _, _ = _officer_day(db)
+    prospect = make_prospect("Bu Halimah", "Kilensari", officer=officer, phone="+6281234567890")
+    opened = []
+    page.context.route("https://wa.me/**", lambda route: (opened.append(route.request.url),
+                                                          route.fulfill(body="WhatsApp")))
+    sign_in(page, officer.login, PASSWORD)
+    page.goto(f"/prospects/{prospect.id}")
+    with page.expect_popup() as whatsapp:
+        page.get_by_role("link", name="💬 WhatsApp: Kabar kunjungan").click()
+    whatsapp.value.close()
+    assert opened and opened[0].startswith("https://wa.me/6281234567890?text=Assalamualaikum")
+    expect(page.locator("#contact-log input[name=channel][value=whatsapp]")).to_be_checked()
+    page.locator("#contact-log").get_by_role("button", name="Tidak diangkat").click()
+    expect(page.locator(".flashes .flash-success")).to_contain_text("Kontak dicatat: Tidak diangkat.")
+    expect(page.locator(".timeline li[data-contact]").first).to_contain_text("Lewat WhatsApp")
