@@ -131,12 +131,17 @@ def test_the_lapsed_list_is_a_list_of_cards_on_a_phone(narrow_phone, db):
     assert _overflow(page) <= 0
 
 
-def test_a_saved_visit_is_confirmed_at_the_top_of_the_page(narrow_phone, db):
-    page = narrow_phone
+def _on_the_visit_form(page: Page, db):
+    """Signed in as the officer, on the visit form of the prospect due today, the phone's position taken."""
     officer, due, _ = _officer_day(db)
     sign_in(page, officer.login, PASSWORD)
     page.goto(f"/visits/new?prospect={due.id}")
     expect(page.locator("#accuracy_m")).to_have_value("15")
+    return due
+
+
+def test_a_saved_visit_is_confirmed_at_the_top_of_the_page(narrow_phone, db):
+    page, due = narrow_phone, _on_the_visit_form(narrow_phone, db)
     page.locator("form[data-visit-form] button[type=submit]").click()    # no outcome chosen
     outcome_error = page.locator("fieldset.outcomes [data-outcome-error]")
     expect(outcome_error).to_be_visible()
@@ -153,10 +158,7 @@ def test_a_saved_visit_is_confirmed_at_the_top_of_the_page(narrow_phone, db):
 
 def test_a_visit_saved_offline_is_confirmed_at_the_top_of_the_page(narrow_phone, db):
     page = narrow_phone
-    officer, due, _ = _officer_day(db)
-    sign_in(page, officer.login, PASSWORD)
-    page.goto(f"/visits/new?prospect={due.id}")
-    expect(page.locator("#accuracy_m")).to_have_value("15")
+    _on_the_visit_form(page, db)
     page.context.set_offline(True)
     page.locator("label.choice", has_text="Tidak ada di rumah").click()
     page.locator("#notes").fill("Sedang melaut")
