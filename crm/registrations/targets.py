@@ -138,6 +138,12 @@ def as_of_for(year: int, today: date) -> date:
     return min(today, date(year, 12, 31))
 
 
+def years_with_target(branch_id: int) -> list[int]:
+    """The years the branch has a target for, latest first."""
+    return list(db.session.scalars(select(Target.year).where(Target.branch_id == branch_id)
+                                   .order_by(Target.year.desc())))
+
+
 def target_for(branch_id: int, year: int) -> Target | None:
     return db.session.scalar(select(Target).where(Target.branch_id == branch_id, Target.year == year))
 

@@ -25,7 +25,6 @@ from crm.models import (
     Region,
     Registration,
     Role,
-    Target,
     User,
 )
 from crm.prospects import scope
@@ -163,12 +162,7 @@ def progress():
         progress=targets.branch_progress(current_user.branch_id, year, today),
         months=targets.monthly_figures(target, today) if target else [],
         splits=targets.split_progress(target, today) if target else [],
-        years=_target_years())
-
-
-def _target_years() -> list[int]:
-    return list(db.session.scalars(select(Target.year).where(Target.branch_id == current_user.branch_id)
-                                   .order_by(Target.year.desc())))
+        years=targets.years_with_target(current_user.branch_id))
 
 
 def _fill_split_choices(form: SplitForm) -> None:
@@ -197,7 +191,7 @@ def target_settings():
             flash(_("Target for %(year)d saved.", year=saved.year), "success")
             return redirect(url_for("registrations.target_settings", year=saved.year))
     return render_template("registrations/target_settings.html", form=form, split_form=split_form, year=year,
-                           target=target, years=_target_years())
+                           target=target, years=targets.years_with_target(current_user.branch_id))
 
 
 def _number(value: str | None) -> int | None:
