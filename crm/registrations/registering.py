@@ -99,6 +99,15 @@ def contribution_for(prospect: Prospect | None, declared_income: int, programmes
         sector_group=contributions.sector_group_of(prospect.sector if prospect is not None else None))
 
 
+def contribution_preview(prospect: Prospect, declared_income: int, programmes, *, on: date,
+                         payer: Payer) -> tuple[Contribution | None, str | None]:
+    """(the contribution, None) for what the register form holds so far, or (None, why there is none yet)."""
+    try:
+        return contribution_for(prospect, declared_income, programmes, on=on, payer=payer), None
+    except DomainError as error:
+        return None, str(error.message)
+
+
 def credited_officer(prospect: Prospect, actor: User | None) -> User | None:
     """The officer a registration counts for: the officer who made it, else the one assigned."""
     if actor is not None and actor.role is Role.OFFICER:

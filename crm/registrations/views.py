@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from crm import reference
 from crm.auth.access import allow
-from crm.errors import DomainError, shown_on_page
+from crm.errors import shown_on_page
 from crm.extensions import db
 from crm.i18n import local_today
 from crm.labels import KIND_LABELS, MONTH_NAMES, SECTOR_LABELS
@@ -77,11 +77,8 @@ def _preview(prospect: Prospect, form: RegistrationForm):
     except ValueError:
         payer = Payer.WORKER
     on = form.registered_on.data if isinstance(form.registered_on.data, date) else local_today()
-    try:
-        return registering.contribution_for(prospect, form.declared_income.data, form.chosen_programmes(),
-                                            on=on, payer=payer), None
-    except DomainError as error:
-        return None, str(error.message)
+    return registering.contribution_preview(prospect, form.declared_income.data, form.chosen_programmes(),
+                                            on=on, payer=payer)
 
 
 def _already_registered(prospect: Prospect, registration: Registration, status: int = 200):
