@@ -13,6 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
+
+from crm.errors import NotFound
+
 PROGRESS_EVERY = 2_000
 _TOKEN = re.compile(r"[0-9a-f]{32}")
 
@@ -53,7 +57,8 @@ def reporter(directory: Path, token: str | None, user_id: int, stage: str) -> Ca
 
 
 def read(directory: Path, token: str, user_id: int) -> Progress | None:
-    """The progress reported under `token` for this user, or None (unknown token, or another person's)."""
+    """The progress reported under `token` for this user, or None while nothing is reported yet (the file is
+    still being sent). Another person's report is not found, whoever asks."""
     if not valid_token(token):
         return None
     try:
@@ -61,7 +66,7 @@ def read(directory: Path, token: str, user_id: int) -> Progress | None:
     except (OSError, ValueError):
         return None
     if kept.get("user") != user_id:
-        return None
+        raise NotFound(_l("There is no such lead list."))
     return Progress(kept.get("stage", Stage.CHECKING), int(kept.get("rows", 0)))
 
 

@@ -11,6 +11,7 @@ under it, so BWI's manager sees Situbondo. New routes are walked without changin
 app's url_map, and fails on a path argument it does not know how to fill.
 """
 
+import hashlib
 import io
 import itertools
 import re
@@ -28,7 +29,7 @@ from crm.auth import tokens
 from crm.auth.access import PUBLIC_ENDPOINTS, rule_for
 from crm.dashboard.tables import TABLE_NAMES
 from crm.extensions import db as database
-from crm.leads import intake
+from crm.leads import intake, progress
 from crm.leads.importer import ImportLimits
 from crm.leads.storage import store_file, uploads_dir
 from crm.models import (
@@ -111,6 +112,14 @@ def _lead_list(world: World, liaison: User, kecamatan: str, desa: str, name: str
     return batch
 
 
+def _progress_report(world: World) -> str:
+    """A long list of the world's liaison being read: the token its waiting page asks with."""
+    token = hashlib.md5(world.code.encode()).hexdigest()  # noqa: S324 - a name, not a secret
+    progress.reporter(uploads_dir(current_app.instance_path), token, world.people[Role.LIAISON].id,
+                      progress.Stage.CHECKING)(4_000)
+    return token
+
+
 def _build(code: str, kecamatan: str, desa: str, serial: int, target_year: int) -> World:
     world = World(code)
     suffix = code.title()
@@ -160,7 +169,7 @@ def _build(code: str, kecamatan: str, desa: str, serial: int, target_year: int) 
         "prospect_id": [prospect.id], "batch_id": [committed.id, preview.id], "visit_id": [visit.id],
         "registration_id": [registration.id], "run_id": [run.id], "user_id": [p.id for p in world.people.values()],
         "year": [target_year], "split_id": [split.id], "event_id": [event.id], "signup_id": [held.id, present.id],
-        "move_id": [move.event_id], "template_id": [message.id],
+        "move_id": [move.event_id], "template_id": [message.id], "token": [_progress_report(world)],
     }
     world.form = {
         "prospect_id": str(prospect.id), "prospect": str(prospect.id), "officer": str(officer.id),

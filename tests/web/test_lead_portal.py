@@ -334,7 +334,8 @@ def test_the_waiting_page_reads_its_own_progress_only(app, client, db, ratna):
                                                            "text": "12.000 rows checked…"}
     client.post("/logout")
     sign_in_english(client, make_user(Role.LIAISON, "taufik", agency_code="DINSOS"))
-    assert client.get(f"/leads/progress/{token}").json["rows"] == 0
+    assert client.get(f"/leads/progress/{token}").status_code == 404  # another person's list
+    assert client.get("/leads/progress/0000000000000000000000000000ffff").json["text"] == "Sending the file…"
     assert client.get("/leads/progress/not-a-token").json["text"] == "Sending the file…"
 
 
