@@ -28,6 +28,7 @@ from crm.models import (
     Region,
     RegionLevel,
 )
+from crm.registrations.contributions import Rate
 
 BRANCHES = (("BWI", "Banyuwangi", None), ("SBO", "Situbondo", "BWI"))
 
@@ -68,25 +69,6 @@ SITUBONDO = Kabupaten(
     kelurahan=frozenset({"Patokan", "Dawuhan", "Ardirejo", "Mimbaan"}),
 )
 
-@dataclass(frozen=True)
-class DefaultRate:
-    """A contribution rate row Sasar ships; admins correct and extend them as data."""
-
-    programme: Programme
-    kind: RateKind
-    value: Decimal
-    effective_from: date
-    note: str
-    effective_to: date | None = None
-    sector_group: str | None = None
-    payer: Payer | None = None
-    payer_excluded: bool = False
-
-    def key(self) -> tuple:
-        """What identifies a shipped row in a database, whatever an admin corrected in it since."""
-        return (self.programme, self.effective_from, self.sector_group, self.payer, self.payer_excluded)
-
-
 RATES_EFFECTIVE_FROM = date(2015, 7, 1)
 # PP 50/2025 (shared/DOMAIN.md): JKK and JKM of BPU participants halved, JHT not; transport workers
 # January 2026 – March 2027, other sectors April – December 2026; not where the regency budget pays.
@@ -94,17 +76,18 @@ PP_50_2025 = "PP 50/2025"
 PP_50_2025_PERIODS = (("transport", date(2026, 1, 1), date(2027, 3, 31)),
                       (None, date(2026, 4, 1), date(2026, 12, 31)))
 DEFAULT_RATES = (
-    # BPU contributions (shared/DOMAIN.md); notes are read by the branch's admins, so in Indonesian.
-    DefaultRate(Programme.JKK, RateKind.PERCENT_OF_INCOME, Decimal("1.0"), RATES_EFFECTIVE_FROM,
-                "JKK 1% dari penghasilan yang dilaporkan"),
-    DefaultRate(Programme.JKM, RateKind.FLAT, Decimal("6800"), RATES_EFFECTIVE_FROM, "JKM Rp6.800 per bulan"),
-    DefaultRate(Programme.JHT, RateKind.PERCENT_OF_INCOME, Decimal("2.0"), RATES_EFFECTIVE_FROM,
-                "JHT 2% dari penghasilan yang dilaporkan"),
+    # BPU contributions (shared/DOMAIN.md), the rows Sasar ships; admins correct and extend them as data. Notes
+    # are read by the branch's admins, so in Indonesian.
+    Rate(Programme.JKK, RateKind.PERCENT_OF_INCOME, Decimal("1.0"), RATES_EFFECTIVE_FROM,
+         note="JKK 1% dari penghasilan yang dilaporkan"),
+    Rate(Programme.JKM, RateKind.FLAT, Decimal("6800"), RATES_EFFECTIVE_FROM, note="JKM Rp6.800 per bulan"),
+    Rate(Programme.JHT, RateKind.PERCENT_OF_INCOME, Decimal("2.0"), RATES_EFFECTIVE_FROM,
+         note="JHT 2% dari penghasilan yang dilaporkan"),
     *(row for sector_group, start, end in PP_50_2025_PERIODS for row in (
-        DefaultRate(Programme.JKK, RateKind.PERCENT_OF_INCOME, Decimal("0.5"), start, PP_50_2025, end,
-                    sector_group, Payer.APBD, True),
-        DefaultRate(Programme.JKM, RateKind.FLAT, Decimal("3400"), start, PP_50_2025, end,
-                    sector_group, Payer.APBD, True))),
+        Rate(Programme.JKK, RateKind.PERCENT_OF_INCOME, Decimal("0.5"), start, end, sector_group, Payer.APBD, True,
+             note=PP_50_2025),
+        Rate(Programme.JKM, RateKind.FLAT, Decimal("3400"), start, end, sector_group, Payer.APBD, True,
+             note=PP_50_2025))),
 )
 # Notes the first releases wrote in English, and what they read now.
 OLD_RATE_NOTES = {"JKK 1% of declared income": DEFAULT_RATES[0].note, "JKM Rp6,800 flat": DEFAULT_RATES[1].note,
@@ -160,7 +143,8 @@ def _load_agencies() -> None:
         _get_or_create(Agency, {"code": code}, name=name)
 
 
-def _rate_key(row: ContributionRate) -> tuple:
+def _rate_key(row: ContributionRate | Rate) -> tuple:
+    """What identifies a shipped row in a database, whatever an admin corrected in it since."""
     return (row.programme, row.effective_from, row.sector_group, row.payer, bool(row.payer_excluded))
 
 
@@ -172,7 +156,7 @@ def _load_rates() -> None:
         row.note = OLD_RATE_NOTES.get(row.note, row.note)
     present = {_rate_key(row) for row in existing}
     for rate in DEFAULT_RATES:
-        if rate.key() not in present:
+        if _rate_key(rate) not in present:
             db.session.add(ContributionRate(
                 programme=rate.programme, kind=rate.kind, value=rate.value, effective_from=rate.effective_from,
                 effective_to=rate.effective_to, sector_group=rate.sector_group, payer=rate.payer,
